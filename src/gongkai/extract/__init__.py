@@ -1,0 +1,101 @@
+"""From the document model to the report: tables, template, metadata and sections."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import NotAReport
+from ..model import Document
+from ..report import Report, SectionText
+from . import solver
+from .legacy import read_legacy
+from .meta import find_meta
+from .stream import Stream, find_sections, find_tokens
+from .tables import detect_template, find_regions, read_active, read_requests, read_review
+
+_RECEIVED = re.compile(r"(?:收到|受理|新收)[^。；，,：:]{0,20}?申请\D{0,8}?(\d+)\s*[件个宗条]")
+
+__all__ = ["extract"]
+
+
+def extract(doc: Document) -> Report:
+    """Read the report's tables, template, agency, year and sections from a document."""
+    stream = Stream(doc)
+    tokens = find_tokens(stream.text)
+    headings = find_sections(stream)
+    five = next((h for h in headings if h.number == "五"), None)
+    regions = find_regions(tokens, len(stream.text))
+    if five is not None and regions.c is not None and five.start > regions.c[0]:
+        regions.c = (regions.c[0], five.start)
+
+    bounds = [h.start for h in headings]
+    rep = Report(path=doc.path, format=doc.format)
+    rep.warnings.extend(doc.warnings)
+    sections = _sections(stream, headings)
+    rep.sections = sections
+    received = _received(sections)
+    if received is not None:
+        rep.narrative["received"] = received
+
+    hints = []
+    if received is not None:
+        hints.append(lambda a: "new" in a and a["new"][6] == received)
+        hints.append(
+            lambda a: "new" in a and "carried_over" in a and a["new"][6] + a["carried_over"][6] == received
+        )
+    if regions.b is not None:
+        rep.requests, warns = read_requests(stream, tokens, regions.b, hints[:1], bounds)
+        rep.warnings.extend(warns)
+    template = detect_template(tokens, regions, set(rep.requests))
+    if regions.a is not None and template is not None:
+        rep.active, warns = read_active(stream, tokens, regions.a, template, bounds)
+        rep.warnings.extend(warns)
+    if regions.c is not None:
+        rep.review_litigation, warns = read_review(stream, tokens, regions.c)
+        rep.warnings.extend(warns)
+
+    if not rep.requests and not rep.active:
+        rep.legacy, rep.legacy_columns = read_legacy(doc)
+        if not rep.legacy:
+            raise NotAReport(
+                "没有找到年度报告的统计表格（第二十条主动公开、收到和处理申请、行政复议诉讼表，"
+                "或2019年以前的统计附表），可能不是政府信息公开工作年度报告",
+                doc.path,
+            )
+        template = "legacy"
+        rep.review_litigation = None
+    rep.template = template or "2021"
+    for name, present in (
+        ("二、主动公开政府信息情况", rep.active),
+        ("三、收到和处理政府信息公开申请情况", rep.requests),
+        ("四、政府信息公开行政复议、行政诉讼情况", rep.review_litigation),
+    ):
+        if rep.template != "legacy" and not present:
+            rep.warnings.append(f"缺少表格：{name}")
+    rep.agency, rep.year = find_meta(doc)
+    if rep.agency is None:
+        rep.warnings.append("未能识别发布机关")
+    if rep.year is None:
+        rep.warnings.append("未能识别报告年度")
+    return rep
+
+
+def _sections(stream: Stream, headings: list) -> dict[str, SectionText]:  # type: ignore[type-arg]
+    out: dict[str, SectionText] = {}
+    for i, h in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(stream.text)
+        text = stream.plain(h.end, end)
+        out[h.number] = SectionText(h.number, re.sub(r"\s+", "", h.title), text, stream.source_at(h.start))
+    return out
+
+
+def _received(sections: dict[str, SectionText]) -> int | None:
+    for number in ("一", "三"):
+        s = sections.get(number)
+        m = _RECEIVED.search(s.text) if s else None
+        if m:
+            return int(m.group(1))
+    return None
+
+
+_ = solver  # re-exported for callers that want the solver rules

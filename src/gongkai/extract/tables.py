@@ -1,0 +1,310 @@
+"""Find the three statistical tables in the stream and read their cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .. import templates as T
+from ..report import Value
+from . import solver
+from .segments import Segment, Tok, free_segments, segments_after, trim_blanks
+from .stream import Stream, Token
+from .text import norm, parse_value
+
+GLUED = "相邻单元格数字粘连，按表内勾稽关系拆分"
+INFERRED_LABEL = "行标签未能逐字识别，按表格行序推定"
+
+
+@dataclass(slots=True)
+class Regions:
+    a: tuple[int, int] | None
+    b: tuple[int, int] | None
+    c: tuple[int, int] | None
+
+
+@dataclass(slots=True)
+class Tables:
+    template: str | None
+    active: dict[str, list[Value]] = field(default_factory=dict)
+    requests: dict[str, list[Value]] = field(default_factory=dict)
+    review: list[Value] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_regions(tokens: Sequence[Token], end: int) -> Regions:
+    a_start = next((t.start for t in tokens if t.spec.kind == "Amark"), None)
+    b_start = next(
+        (t.start for t in tokens if t.spec.kind == "Bmark" or (t.spec.kind == "B" and t.spec.key == "new")),
+        None,
+    )
+    after_b = b_start if b_start is not None else (a_start or 0)
+    c_start = next(
+        (
+            t.start
+            for t in tokens
+            if t.spec.kind == "Chead"
+            and t.spec.key in ("litigation", "lit_direct", "lit_after_review")
+            and t.start > after_b
+        ),
+        None,
+    )
+    if c_start is not None:
+        # The header starts at the 行政复议 caption just before 行政诉讼.
+        review = [t.start for t in tokens if t.spec.key == "review" and after_b < t.start < c_start]
+        c_start = review[-1] if review else c_start
+    a = (a_start, b_start if b_start is not None and b_start > a_start else c_start or end) if a_start is not None else None
+    b = (b_start, c_start if c_start is not None else end) if b_start is not None else None
+    c = (c_start, end) if c_start is not None else None
+    return Regions(a, b, c)
+
+
+def _segments(
+    stream: Stream, tokens: Sequence[Token], kinds: set[str], lo: int, hi: int, bounds: Sequence[int] = ()
+) -> list[Segment]:
+    """Labelled rows in [lo, hi): each token of ``kinds`` with its values, plus unknown rows.
+
+    ``bounds`` (section headings) end a row's values like the next label does.
+    """
+    inside = [t for t in tokens if lo <= t.start < hi]
+    out: list[Segment] = []
+    for i, tok in enumerate(inside):
+        stop = inside[i + 1].start if i + 1 < len(inside) else hi
+        stop = min([stop, *(b for b in bounds if b >= tok.end)])
+        segs = segments_after(stream, tok, stop)
+        out.extend(s for s in segs if s.token is None or s.token.spec.kind in kinds)
+    if inside and inside[0].start > lo:
+        out[:0] = [s for s in free_segments(stream, None, lo, inside[0].start) if s.values]
+    return out
+
+
+def _value(stream: Stream, tok: Tok, derived: str | None = None) -> Value:
+    parsed = parse_value(tok.raw)
+    value = tok.raw if parsed is None else parsed.value
+    unit = parsed.unit if parsed else None
+    return Value(value, tok.raw, unit, stream.source_at(tok.pos), derived)
+
+
+def _assign_unknown(
+    found: dict[str, Segment], unknown: list[Segment], order: Sequence[tuple[str, str]]
+) -> list[str]:
+    """Give unknown labelled rows the template row that is missing at their position."""
+    notes = []
+    keys = [k for k, _ in order]
+    labels = dict(order)
+    for seg in unknown:
+        before = [k for k in keys if k in found and found[k].pos < seg.pos]
+        after = [k for k in keys if k in found and found[k].pos > seg.pos]
+        lo = keys.index(before[-1]) + 1 if before else 0
+        hi = keys.index(after[0]) if after else len(keys)
+        missing = [k for k in keys[lo:hi] if k not in found]
+        best = max(missing, key=lambda k: _similar(seg.text, labels[k]), default=None)
+        if best is not None and (len(missing) == 1 or _similar(seg.text, labels[best]) >= 0.6):
+            if _similar(seg.text, labels[best]) >= 0.4:
+                found[best] = seg
+                notes.append(best)
+    return notes
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, norm(a), norm(b)).ratio()
+
+
+# -- Table A -----------------------------------------------------------------------------
+
+
+def detect_template(tokens: Sequence[Token], regions: Regions, b_keys: set[str]) -> str | None:
+    lo, hi = regions.a if regions.a else (0, 0)
+    heads = {norm(t.text) for t in tokens if lo <= t.start < hi and t.spec.kind in ("Ahead", "A")}
+    marks_2021 = {norm(m) for m in T.ACTIVE_2021_MARKERS}
+    marks_2019 = {norm(m) for m in T.ACTIVE_2019_MARKERS}
+    n21 = sum(1 for h in heads if any(h.startswith(m) for m in marks_2021))
+    n19 = sum(1 for h in heads if any(h.startswith(m) for m in marks_2019))
+    if n21 or n19:
+        return "2021" if n21 >= n19 else "2019"
+    if b_keys & {"other_1_no_correction", "other_2_unpaid_fee", "other_3_other"}:
+        return "2021"
+    if "other" in b_keys:
+        return "2019"
+    return "2021" if b_keys else None
+
+
+def read_active(
+    stream: Stream, tokens: Sequence[Token], region: tuple[int, int], template: str, bounds: Sequence[int]
+) -> tuple[dict[str, list[Value]], list[str]]:
+    rows = T.template_for(template).active_rows
+    segs = _segments(stream, tokens, {"A"}, *region, bounds)
+    found: dict[str, Segment] = {}
+    unknown = []
+    for seg in segs:
+        if seg.token is None:
+            unknown.append(seg)
+        elif seg.token.spec.key not in found or not found[seg.token.spec.key].values:
+            found[seg.token.spec.key] = seg
+    inferred = _assign_unknown(found, unknown, [(r.key, r.label) for r in rows])
+    out: dict[str, list[Value]] = {}
+    warnings = []
+    for row in rows:
+        seg = found.get(row.key)
+        if seg is None:
+            continue
+        n = len(row.columns)
+        vals = trim_blanks(seg.values, n)
+        note = INFERRED_LABEL if row.key in inferred else None
+        if len(vals) == n:
+            out[row.key] = [_value(stream, v, note) for v in vals]
+        elif vals:
+            got = _split_glued(stream, vals, n, None, note)
+            out[row.key] = got
+            if any(v.ambiguous for v in got):
+                warnings.append(f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{''.join(v.raw for v in vals)}")
+    return out, warnings
+
+
+def _split_glued(stream: Stream, vals: list[Tok], n: int, rule: solver.RowRule | None, note: str | None) -> list[Value]:
+    """A row read as fewer pieces than cells: split if exactly one reading fits."""
+    found = solver.readings([v.raw for v in vals], n, rule)
+    if found:
+        cells = solver._consensus(found)
+        return _glued_values(stream, vals, cells)
+    return _glued_values(stream, vals, [None] * n)
+
+
+def _glued_values(stream: Stream, vals: list[Tok], cells: Sequence[int | None]) -> list[Value]:
+    raw = "".join(v.raw for v in vals)
+    src = stream.source_at(vals[0].pos)
+    return [
+        Value(c, str(c), None, src, GLUED) if c is not None else Value(None, raw, None, src, GLUED, True)
+        for c in cells
+    ]
+
+
+# -- Table B -----------------------------------------------------------------------------
+
+
+def read_requests(
+    stream: Stream,
+    tokens: Sequence[Token],
+    region: tuple[int, int],
+    hints: Sequence[solver.JointRule],
+    bounds: Sequence[int],
+) -> tuple[dict[str, list[Value]], list[str]]:
+    segs = _segments(stream, tokens, {"B", "Bgroup"}, *region, bounds)
+    found: dict[str, Segment] = {}
+    unknown = []
+    for seg in segs:
+        if seg.token is None:
+            unknown.append(seg)
+            continue
+        key = seg.token.spec.key
+        if seg.token.spec.kind == "Bgroup":
+            if not any(v.raw for v in seg.values) or key not in T.SUBTOTAL_KEYS:
+                continue
+            key = T.SUBTOTAL_KEYS[key]
+        if key == "other" and not any(v.raw for v in seg.values):
+            continue  # （六）其他处理 as a group caption
+        if key not in found or not found[key].values:
+            found[key] = seg
+    if "other" in found and any(k.startswith("other_") and k[6].isdigit() for k in found):
+        found["other_subtotal"] = found.pop("other")
+    layout = "2019" if "other" in found else "2021"
+    order = [(r.key, r.label) for r in T.request_rows_for(layout, set(found) | ({"other"} if layout == "2019" else set()))]
+    inferred = _assign_unknown(found, unknown, order)
+
+    width = len(T.REQUEST_COLUMNS)
+    out: dict[str, list[Value]] = {}
+    candidates: dict[str, list[solver.Reading]] = {}
+    glued: dict[str, list[Tok]] = {}
+    for key, seg in found.items():
+        vals = trim_blanks(seg.values, width)
+        note = INFERRED_LABEL if key in inferred else None
+        if len(vals) == width:
+            out[key] = [_value(stream, v, note) for v in vals]
+        elif vals and any(v.raw for v in vals):
+            reads = solver.readings([v.raw for v in vals if v.raw], width, solver.row_total_rule(width))
+            if reads is None or not reads:
+                loose = solver.readings([v.raw for v in vals if v.raw], width)
+                reads = loose if loose and len(loose) <= 50 else None
+            if reads:
+                candidates[key] = reads
+            glued[key] = [v for v in vals if v.raw]
+    warnings: list[str] = []
+    if glued:
+        known = {k: tuple(int(v.number) if v.number is not None else 0 for v in vals) for k, vals in out.items() if all(v.number is not None for v in vals)}
+        cands = {**{k: [r] for k, r in known.items()}, **candidates}
+        results = set(k for k in cands if k in {r.key for r in T.request_rows_for(layout, set(found)) if r.group})
+        rules = _request_rules(results)
+        solved = solver.solve(cands, rules, hints)
+        for key, toks in glued.items():
+            cells = solved.get(key) or [None] * width
+            out[key] = _glued_values(stream, toks, cells)
+            if any(c is None for c in cells):
+                warnings.append(f"表三“{key}”一行数字粘连，存在多种拆分，未作猜测：{''.join(t.raw for t in toks)}")
+    order_keys = [k for k, _ in order] + [k for k in T.SUBTOTAL_KEYS.values()]
+    return {k: out[k] for k in sorted(out, key=lambda k: order_keys.index(k) if k in order_keys else 99)}, warnings
+
+
+def _request_rules(result_keys: set[str]) -> list[solver.JointRule]:
+    def balance(a: solver.Assignment) -> bool:
+        need = ("new", "carried_over", "total", "carried_forward")
+        if not all(k in a for k in need):
+            return True
+        return all(
+            a["new"][c] + a["carried_over"][c] == a["total"][c] + a["carried_forward"][c] for c in range(7)
+        )
+
+    def outcomes(a: solver.Assignment) -> bool:
+        if "total" not in a or not result_keys or not all(k in a for k in result_keys):
+            return True
+        return all(sum(a[k][c] for k in result_keys) == a["total"][c] for c in range(7))
+
+    return [balance, outcomes]
+
+
+# -- Table C -----------------------------------------------------------------------------
+
+
+def read_review(stream: Stream, tokens: Sequence[Token], region: tuple[int, int]) -> tuple[list[Value] | None, list[str]]:
+    lo, hi = region
+    heads = [t for t in tokens if lo <= t.start < hi and t.spec.kind == "Chead"]
+    if not heads:
+        return None, []
+    start = heads[-1].end
+    text = stream.text
+    n = len(T.REVIEW_KEYS)
+    vals: list[Tok] = []
+    pos = start
+    while pos < hi and len(vals) < n:
+        line_end = text.find("\n", pos)
+        line_end = hi if line_end < 0 else min(line_end, hi)
+        line = text[pos:line_end]
+        if stream.grid_at(pos) and "\ue000" in line:
+            cells, off = line.split("\ue000"), pos
+            row = []
+            for cell in cells:
+                row.append(Tok(cell.strip(), off))
+                off += len(cell) + 1
+            if any(parse_value(c.raw) is not None and c.raw for c in row):
+                vals.extend(row)
+                break
+        else:
+            words = free_segments(stream, None, pos, line_end)
+            if words and words[0].text:
+                if vals:
+                    break
+            elif words:
+                vals.extend(words[0].values)
+        pos = line_end + 1
+    vals = trim_blanks(vals, n)
+    if len(vals) == n:
+        return [_value(stream, v) for v in vals], []
+    if not vals:
+        return None, ["表四（行政复议、行政诉讼）未读到数字"]
+    if len(vals) > n:
+        return [_value(stream, v) for v in vals[:n]], [f"表四读到 {len(vals)} 个数字，多于 15 个，只取前 15 个"]
+    reads = solver.readings([v.raw for v in vals if v.raw], n, solver.group_total_rule(5))
+    cells = solver._consensus(reads) if reads else [None] * n
+    out = _glued_values(stream, [v for v in vals if v.raw], cells)
+    warns = [] if all(c is not None for c in cells) else ["表四数字粘连，存在多种拆分，未作猜测"]
+    return out, warns

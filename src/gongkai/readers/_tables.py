@@ -1,0 +1,73 @@
+"""Helpers shared by the HTML and DOCX readers: cell text clean-up and grid layout."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Provenance, Table, grid_from_spans
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r"\s+")  # str patterns: includes NBSP and the full-width space U+3000
+_WRAPPED_NUMBER = re.compile(r"(?<=\d)\n(?=\d)")
+
+
+def clean_line(text: str) -> str:
+    """One line of text: zero-width marks removed, whitespace runs collapsed, ends trimmed."""
+    return _SPACES.sub(" ", text.translate(_ZERO_WIDTH)).strip()
+
+
+def cell_text(lines: Iterable[str]) -> str:
+    """A cell's text: its non-empty lines joined by newlines.
+
+    A newline between two digits is a number wrapped in a narrow column, so it is removed;
+    a space between digits is kept (it separates two numbers).
+    """
+    joined = "\n".join(line for line in map(clean_line, lines) if line)
+    return _WRAPPED_NUMBER.sub("", joined)
+
+
+@dataclass(slots=True)
+class RawCell:
+    """A cell as the source gives it, before grid layout."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    gap: bool = False  # a grid position with no cell at all (DOCX gridBefore/gridAfter)
+
+
+def make_table(rows: list[list[RawCell]], table_no: int) -> Table:
+    """Lay the rows out on a grid; every cell's provenance is its grid position (1-based).
+
+    Positions covered by a merged cell keep the provenance of the merged cell, whose text
+    they repeat; gap positions become empty covered cells.
+    """
+    # Unique placeholder provenances let us find, after layout, where each source cell landed.
+    spans: list[list[tuple[str, int, int, Provenance]]] = []
+    gaps: set[int] = set()
+    for r, row in enumerate(rows, 1):
+        line = []
+        for c, raw in enumerate(row, 1):
+            placeholder = Provenance(table=table_no, row=r, col=c)
+            if raw.gap:
+                gaps.add(id(placeholder))
+            line.append((raw.text, raw.rowspan, raw.colspan, placeholder))
+        spans.append(line)
+    grid = grid_from_spans(spans, table_no)
+    located: dict[int, Provenance] = {}
+    for r, grid_row in enumerate(grid, 1):
+        for c, cell in enumerate(grid_row, 1):
+            if not cell.covered:
+                located[id(cell.source)] = Provenance(table=table_no, row=r, col=c)
+    for grid_row in grid:
+        for cell in grid_row:
+            if id(cell.source) in gaps:
+                cell.text, cell.covered, cell.rowspan, cell.colspan = "", True, 1, 1
+            cell.source = located.get(id(cell.source), cell.source)
+    return Table(rows=grid, source=Provenance(table=table_no))
+
+
+def has_text(rows: list[list[RawCell]]) -> bool:
+    return any(cell.text for row in rows for cell in row)

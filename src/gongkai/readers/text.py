@@ -1,0 +1,169 @@
+"""Plain text and Markdown: decode, then recognise the table renderings seen in real files.
+
+- one cell per line, each cell line starting with a tab, rows separated by blank lines (Word
+  "save as text"); a line without the tab continues the cell above (labels wrapped in the cell);
+- one row per line with tab-separated cells (leading cells may be missing);
+- pipe rows ("a | b | c |", with or without edge pipes; Markdown tables with a --- line);
+- anything else is a paragraph per line (PDF-layout text, crawler text with glued cells): the
+  extractor finds labels and numbers inside those.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import GongkaiError
+from ..model import Block, Cell, Document, Paragraph, Provenance, Table
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# Artefacts of Word-to-text converters, never part of the content.
+_ARTEFACT = re.compile(r"\[(?:bookmark|image|picture|图片): [^\]]*\]")
+
+
+def decode(data: bytes, path: str | None = None) -> str:
+    """Decode UTF-8 (with or without BOM), GB18030/GBK, or whatever charset-normalizer finds."""
+    if data.count(b"\x00") > len(data) // 100 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise GongkaiError("不是文本文件（含有大量二进制字节）", path)
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8-sig" or _looks_chinese(text):
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and _looks_chinese(str(best)):
+        return str(best)
+    raise GongkaiError("无法识别文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030）", path)
+
+
+def _looks_chinese(text: str) -> bool:
+    """A decoding is plausible when it has CJK text and few control characters."""
+    sample = text[:20000]
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    ctrl = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return cjk > 0 and ctrl <= len(sample) // 200
+
+
+def read_text(data: bytes, path: str | None = None) -> Document:
+    text = _ARTEFACT.sub("", decode(data, path))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    fmt = "md" if path and path.lower().endswith((".md", ".markdown")) else "txt"
+    return Document(parse_lines(lines), path=path, format=fmt)
+
+
+def parse_lines(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if "\t" in line and line.strip():
+            end = _tab_region_end(lines, i)
+            blocks.append(_tab_table(lines, i, end, len(blocks)))
+            i = end
+        elif _is_pipe_row(line) and i + 1 < n and _is_pipe_row(lines[i + 1]):
+            end = i
+            while end < n and _is_pipe_row(lines[end]):
+                end += 1
+            blocks.append(_pipe_table(lines, i, end, len(blocks)))
+            i = end
+        else:
+            stripped = line.strip().replace("\u3000", " ").strip()
+            if stripped:
+                m = _MD_HEADING.match(stripped)
+                level = len(m.group(1)) if m else 0
+                body = m.group(2).strip() if m else stripped
+                blocks.append(Paragraph(body, Provenance(line=i + 1), level))
+            i += 1
+    return blocks
+
+
+def _is_pipe_row(line: str) -> bool:
+    return line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|"))
+
+
+def _tab_region_end(lines: list[str], start: int) -> int:
+    """Lines from ``start`` that belong to one tab-rendered table."""
+    i, n = start, len(lines)
+    while i < n:
+        line = lines[i]
+        if "\t" in line or not line.strip():
+            i += 1
+            continue
+        # A plain line belongs to the table only when it continues a cell: it follows a
+        # tab line directly, or it is followed directly by one (a cell whose first
+        # paragraph was empty).
+        prev_tab = i > start and "\t" in lines[i - 1]
+        next_tab = i + 1 < n and "\t" in lines[i + 1]
+        if prev_tab or next_tab:
+            i += 1
+            continue
+        break
+    while i > start and not lines[i - 1].strip():
+        i -= 1
+    return i
+
+
+def _tab_table(lines: list[str], start: int, end: int, index: int) -> Table:
+    tab_lines = [ln for ln in lines[start:end] if "\t" in ln]
+    single = sum(1 for ln in tab_lines if re.fullmatch(r"\t[^\t]*", ln))
+    table_no = index + 1
+    rows: list[list[Cell]] = []
+    if single >= 0.8 * len(tab_lines):
+        # One cell per line; blank line = next row; untabbed line continues the cell.
+        row: list[Cell] = []
+        for k in range(start, end):
+            line = lines[k]
+            if not line.strip() and "\t" not in line:
+                if row:
+                    rows.append(row)
+                    row = []
+                continue
+            src = Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=len(row) + 1)
+            if line.startswith("\t") or not row:
+                row.append(Cell(_clean(line), src))
+            else:
+                prev = row[-1]
+                prev.text = f"{prev.text}\n{_clean(line)}" if prev.text else _clean(line)
+        if row:
+            rows.append(row)
+    else:
+        for k in range(start, end):
+            if not lines[k].strip():
+                continue
+            parts = lines[k].split("\t")
+            rows.append(
+                [
+                    Cell(_clean(p), Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=c + 1))
+                    for c, p in enumerate(parts)
+                ]
+            )
+    return Table(rows, Provenance(line=start + 1, table=table_no))
+
+
+def _pipe_table(lines: list[str], start: int, end: int, index: int) -> Table:
+    table_no = index + 1
+    rows: list[list[Cell]] = []
+    for k in range(start, end):
+        line = lines[k].strip()
+        if _MD_RULE.match(line):
+            continue
+        parts = line.split("|")
+        if line.startswith("|"):
+            parts = parts[1:]
+        if line.endswith("|"):
+            parts = parts[:-1]
+        rows.append(
+            [
+                Cell(_clean(p), Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=c + 1))
+                for c, p in enumerate(parts)
+            ]
+        )
+    return Table(rows, Provenance(line=start + 1, table=table_no))
+
+
+def _clean(text: str) -> str:
+    return text.replace("\u3000", " ").replace("\xa0", " ").strip()

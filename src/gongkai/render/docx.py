@@ -1,0 +1,255 @@
+"""DOCX output in the customary government layout (python-docx, real merged cells).
+
+A4, margins 3.7/3.5/2.8/2.6 cm, title 方正小标宋简体 2号, headings 黑体 3号, body 仿宋_GB2312 3号
+at a fixed 28 pt line pitch, tables 五号/小五, page number "- N -" in the footer.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style
+from docx.oxml.text.run import CT_R
+from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell
+from lxml import etree
+
+from ..report import Report
+from .layout import LABEL, LCell, LTable, layout
+
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+BODY_FONT = "仿宋_GB2312"
+TABLE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+# Substitutes named in the font table, used where the official fonts are not installed.
+ALT_FONTS = {TITLE_FONT: "黑体", HEADING_FONT: "SimHei", BODY_FONT: "仿宋", TABLE_FONT: "SimSun"}
+
+PAGE_W, PAGE_H = Cm(21.0), Cm(29.7)
+MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}
+TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+
+SIZE_TITLE = Pt(22)  # 2号
+SIZE_BODY = Pt(16)  # 3号
+SIZE_TABLE = Pt(10.5)  # 五号
+SIZE_TABLE_SMALL = Pt(9)  # 小五
+SIZE_FOOTER = Pt(14)  # 4号
+
+TABLE_STYLE = "GK Table"
+TABLE_SMALL_STYLE = "GK Table Small"
+
+
+def render_docx(rep: Report) -> bytes:
+    doc = new_document()
+    _page_setup(doc)
+    _styles(doc)
+    _font_table(doc)
+    lay = layout(rep)
+    doc.core_properties.title = lay.title
+    doc.core_properties.language = "zh-CN"
+    doc.add_paragraph(lay.title, style="Title")
+    for sec in lay.sections:
+        doc.add_paragraph(sec.heading, style="Heading 1")
+        for text in sec.paragraphs:
+            doc.add_paragraph(text)
+        if sec.table is not None:
+            _table(doc, sec.table)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# page and styles
+# ---------------------------------------------------------------------------------------------
+
+
+def _page_setup(doc: Document) -> None:
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = PAGE_W, PAGE_H
+    sec.top_margin, sec.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    sec.left_margin, sec.right_margin = MARGINS["left"], MARGINS["right"]
+    sec.footer_distance = Cm(2.5)
+    para = sec.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("- ")
+    _page_field(para.add_run()._r)
+    para.add_run(" -")
+    for run in para.runs:
+        run.font.size = SIZE_FOOTER
+        _set_fonts(run._r, "宋体", LATIN_FONT)
+
+
+def _page_field(r: etree._Element) -> None:
+    """A PAGE field (begin / instruction / separate / result / end) inside run ``r``."""
+    parent = r.getparent()
+    assert parent is not None
+    pieces: list[etree._Element] = []
+    for kind in ("begin", None, "separate", "1", "end"):
+        run = OxmlElement("w:r")
+        if kind is None:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = " PAGE "
+            run.append(instr)
+        elif kind == "1":
+            t = OxmlElement("w:t")
+            t.text = "1"
+            run.append(t)
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run.append(fld)
+        pieces.append(run)
+    index = parent.index(r)
+    parent.remove(r)
+    for k, run in enumerate(pieces):
+        parent.insert(index + k, run)
+
+
+def _set_fonts(owner: CT_R | CT_Style, east_asia: str, latin: str) -> None:
+    """Set explicit fonts on a style or run, dropping theme fonts that would override them."""
+    fonts = owner.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _style(doc: Document, name: str, base: str | None = None) -> ParagraphStyle:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if name in [s.name for s in doc.styles]:
+        style = doc.styles[name]
+    else:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        if base is not None:
+            style.base_style = doc.styles[base]
+    assert isinstance(style, ParagraphStyle)
+    return style
+
+
+def _styles(doc: Document) -> None:
+    normal = _style(doc, "Normal")
+    _set_fonts(normal.element, BODY_FONT, LATIN_FONT)
+    normal.font.size = SIZE_BODY
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(28)
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(32)  # two characters
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal.element.get_or_add_rPr().append(lang)
+
+    title = _style(doc, "Title")
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    _set_fonts(title.element, TITLE_FONT, TITLE_FONT)
+    _plain(title, SIZE_TITLE)
+    tf = title.paragraph_format
+    tf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tf.first_line_indent = Pt(0)
+    tf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    tf.line_spacing = Pt(36)
+    tf.space_before, tf.space_after = Pt(0), Pt(28)
+
+    heading = _style(doc, "Heading 1")
+    _set_fonts(heading.element, HEADING_FONT, HEADING_FONT)
+    _plain(heading, SIZE_BODY)
+    hf = heading.paragraph_format
+    hf.first_line_indent = Pt(32)
+    hf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    hf.line_spacing = Pt(28)
+    hf.space_before = hf.space_after = Pt(0)
+
+    for name, size in ((TABLE_STYLE, SIZE_TABLE), (TABLE_SMALL_STYLE, SIZE_TABLE_SMALL)):
+        st = _style(doc, name, "Normal")
+        _set_fonts(st.element, TABLE_FONT, LATIN_FONT)
+        st.font.size = size
+        sf = st.paragraph_format
+        sf.first_line_indent = Pt(0)
+        sf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        sf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _plain(style: ParagraphStyle, size: Pt) -> None:
+    style.font.size = size
+    style.font.bold = False
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+
+
+def _font_table(doc: Document) -> None:
+    """Declare the official fonts with an altName so viewers without them substitute sensibly."""
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    root = etree.fromstring(part.blob)
+    for name, alt in ALT_FONTS.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt_el = etree.SubElement(font, qn("w:altName"))
+        alt_el.set(qn("w:val"), alt)
+        charset = etree.SubElement(font, qn("w:charset"))
+        charset.set(qn("w:val"), "86")  # GB2312
+        family = etree.SubElement(font, qn("w:family"))
+        family.set(qn("w:val"), "auto")
+    # The font table is a plain (non-XML) part in python-docx: replace its bytes.
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _table(doc: Document, lt: LTable) -> Table:
+    table = doc.add_table(rows=len(lt.rows), cols=lt.width)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    total = sum(lt.widths)
+    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in lt.widths]
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = width
+        for cell in col.cells:
+            cell.width = width
+    for r, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if r < lt.header_rows:
+            trpr.append(OxmlElement("w:tblHeader"))
+    origins = lt.origins()
+    merged: list[tuple[_Cell, LCell]] = []
+    for r, c, lc in origins:
+        cell = table.cell(r, c)
+        if lc.rowspan > 1 or lc.colspan > 1:
+            cell = cell.merge(table.cell(r + lc.rowspan - 1, c + lc.colspan - 1))
+        merged.append((cell, lc))
+    style = TABLE_SMALL_STYLE if lt.small else TABLE_STYLE
+    for cell, lc in merged:
+        _fill(cell, lc, style)
+    doc.add_paragraph()  # Word needs a paragraph between a table and what follows
+    return table
+
+
+def _fill(cell: _Cell, lc: LCell, style: str) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    para = cell.paragraphs[0]
+    para.style = style
+    if lc.kind == LABEL and lc.rowspan == 1:
+        para.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    para.add_run(lc.text)
