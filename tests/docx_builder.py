@@ -15,6 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from gongkai.templates import (
+    LITIGATION_HEADER,
+    OUTCOMES,
     REQUEST_COLUMNS,
     REQUEST_GROUPS,
     REQUEST_HEADER,
@@ -22,6 +24,7 @@ from gongkai.templates import (
     REQUEST_ORG_HEADER,
     REQUEST_OUTER,
     REQUESTS_2021,
+    REVIEW_GROUPS,
 )
 
 REQUEST_HEADER_ROWS = 3
@@ -70,6 +73,23 @@ def add_request_table(document: Any, values: dict[str, list[str]]) -> Any:
             cell(r, 0).merge(cell(r, 2)).text = row.label
         for c, text in enumerate(values[row.key]):
             cell(r, 3 + c).text = text
+    return table
+
+
+def add_review_table(document: Any, numbers: list[str]) -> Any:
+    """The official Table C: 4 rows x 15 columns, 行政复议 | 行政诉讼 (two groups of five)."""
+    table = document.add_table(rows=4, cols=15)
+    cell = table.cell
+    cell(0, 0).merge(cell(0, 4)).text = REVIEW_GROUPS[0].label
+    cell(0, 5).merge(cell(0, 14)).text = LITIGATION_HEADER
+    cell(1, 5).merge(cell(1, 9)).text = REVIEW_GROUPS[1].label
+    cell(1, 10).merge(cell(1, 14)).text = REVIEW_GROUPS[2].label
+    for i, outcome in enumerate(OUTCOMES):
+        cell(1, i).merge(cell(2, i)).text = outcome.label
+        cell(2, 5 + i).text = outcome.label
+        cell(2, 10 + i).text = outcome.label
+    for c, text in enumerate(numbers):
+        cell(3, c).text = text
     return table
 
 

@@ -82,24 +82,41 @@ def free_segments(stream: Stream, token: Token | None, start: int, stop: int) ->
     return out
 
 
-_LEADING_NUMBER = re.compile(r"[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
-_ENUMERATION = re.compile(r"[.、．]\s*\D")
+_PIECE = re.compile(r"[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?|[^\d+\-]+|[+\-]")
+_ENUMERATION = re.compile(r"[.、．]\s*[^\d\s]")
 
 
 def _words(text: str, start: int, stop: int) -> list[tuple[str, int]]:
-    """Whitespace-separated words; a number glued to the text after it ("9000009四、…")
-    is split off unless it is an enumeration ("2.其他…")."""
-    out = []
+    """Words of running text, with numbers split from the text they are glued to.
+
+    "9000009四、…" gives 9000009 and "四、…"; "10000012.其他…" gives 1000001 and "2.其他…",
+    because an enumeration digit ("2.") belongs to the label after it.
+    """
+    out: list[tuple[str, int]] = []
     for m in re.finditer(r"[^ \t\r\n\u3000\xa0\ue000]+", text[start:stop]):
         word, pos = m.group(), start + m.start()
-        lead = _LEADING_NUMBER.match(word)
-        if lead and lead.end() < len(word) and not _is_free_value(word):
-            tail = word[lead.end() :]
-            if not _ENUMERATION.match(tail) and _is_free_value(lead.group()):
-                out.append((lead.group(), pos))
-                out.append((tail, pos + lead.end()))
+        if _is_free_value(word):
+            out.append((word, pos))
+            continue
+        pieces = [(p.group(), pos + p.start()) for p in _PIECE.finditer(word)]
+        carry: tuple[str, int] | None = None
+        for i, (piece, at) in enumerate(pieces):
+            if carry is not None:
+                piece, at = carry[0] + piece, carry[1]
+                carry = None
+            nxt = pieces[i + 1][0] if i + 1 < len(pieces) else ""
+            if piece[-1:].isdigit() and _ENUMERATION.match(nxt):
+                # The last digit numbers the next label.
+                if len(piece) > 1 and piece[:-1].isdigit():
+                    out.append((piece[:-1], at))
+                carry = (piece[-1], at + len(piece) - 1)
                 continue
-        out.append((word, pos))
+            if out and not _is_free_value(piece) and not _is_free_value(out[-1][0]):
+                out[-1] = (out[-1][0] + piece, out[-1][1])  # keep label text whole
+            else:
+                out.append((piece, at))
+        if carry is not None:
+            out.append(carry)
     return out
 
 

@@ -306,5 +306,9 @@ def read_review(stream: Stream, tokens: Sequence[Token], region: tuple[int, int]
     reads = solver.readings([v.raw for v in vals if v.raw], n, solver.group_total_rule(5))
     cells = solver._consensus(reads) if reads else [None] * n
     out = _glued_values(stream, [v for v in vals if v.raw], cells)
-    warns = [] if all(c is not None for c in cells) else ["表四数字粘连，存在多种拆分，未作猜测"]
+    warns = []
+    if not reads:
+        warns.append("表四数字粘连，且没有一种拆分满足“总计=各项之和”，未作猜测")
+    elif any(c is None for c in cells):
+        warns.append("表四数字粘连，存在多种拆分，未作猜测")
     return out, warns

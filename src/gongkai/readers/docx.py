@@ -155,9 +155,9 @@ def _style_levels(styles: _Element) -> dict[str, int]:
     for style in _children(styles, f"{_W}style"):
         sid = style.get(f"{_W}styleId") or ""
         names[sid] = _val(style.find(f"{_W}name")) or ""
-        lvl = _val(style.find(f"{_W}pPr/{_W}outlineLvl"))
-        if lvl is not None:
-            outline[sid] = _int(lvl, 9) + 1
+        outline_val = _val(style.find(f"{_W}pPr/{_W}outlineLvl"))
+        if outline_val is not None:
+            outline[sid] = _int(outline_val, 9) + 1
         if (based := _val(style.find(f"{_W}basedOn"))) is not None:
             parents[sid] = based
 

@@ -9,6 +9,7 @@ layout and is read through, its inner tables and text kept in document order.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -19,12 +20,13 @@ from ..errors import GongkaiError
 from ..model import Block, Document, Paragraph, Provenance
 from ._tables import RawCell, cell_text, clean_line, has_text, make_table
 
+# Whitespace-separated tag lists read better than 60 one-per-line literals.
 SKIP_TAGS = frozenset(
-    "script style noscript template head title meta link svg math iframe object embed "
+    "script style noscript template head title meta link svg math iframe object embed "  # noqa: SIM905
     "select textarea canvas".split()
 )
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body caption center dd details dialog dir div dl dt "
+    "address article aside blockquote body caption center dd details dialog dir div dl dt "  # noqa: SIM905
     "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li "
     "main menu nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
@@ -84,13 +86,13 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
     ):
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), None
-    candidates = [enc for enc in (_declared_charset(data), "utf-8", "gb18030") if enc]
+    candidates = [e for e in dict.fromkeys((_declared_charset(data), "utf-8", "gb18030")) if e]
     for encoding in candidates:
         try:
             return data.decode(encoding), None
         except (UnicodeDecodeError, LookupError):
             continue
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # rarely needed: imported on demand
 
     best = from_bytes(data).best()
     if best is not None:
@@ -108,7 +110,7 @@ def _declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    if name in {"gbk", "gb2312", "gb18030", "cp936", "hz"}:
+    if name in {"gbk", "gb2312", "gb18030", "cp936"}:
         return "gb18030"  # the superset: pages labelled gb2312/gbk often hold GB18030 bytes
     if name in _SINGLE_BYTE:
         return None  # a Chinese page labelled Latin-1 is mislabelled; detect instead
@@ -147,7 +149,7 @@ class _Builder:
 
 
 def _rows(table: LexborNode) -> list[list[RawCell]]:
-    trs = [tr for tr in table.css("tr")]
+    trs = list(table.css("tr"))
     rows: list[list[RawCell]] = []
     for tr in trs:
         row = []
@@ -267,7 +269,7 @@ def _meta(tree: LexborHTMLParser, blocks: list[Block]) -> dict[str, str]:
             continue
         for row in block.rows:
             cells = [c.text for c in row if not c.covered]
-            for label, value in zip(cells, cells[1:], strict=False):
+            for label, value in itertools.pairwise(cells):
                 key = label.rstrip("：: ")
                 if key in labels and value and value.rstrip("：: ") not in labels:
                     meta.setdefault(key, value)

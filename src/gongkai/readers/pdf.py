@@ -1,52 +1,59 @@
 """PDF with a text layer: one Paragraph per visual text line, in the file's reading order.
 
-Text comes from PDFium (pypdfium2) character by character: its reading order and line breaks
-are kept, and each character's box decides what goes between two glyphs of a line.
+Text comes from PDFium (pypdfium2) character by character, in PDFium's reading order; each
+character's box decides where lines break and what goes between two glyphs of a line.
 
-- Sizes are measured in ems: the effective font size (font size times the scale of the
-  character's matrix), not the glyph box, whose height depends on the font's ascent.
-- Gap > 1.0 em between two glyphs -> a TAB (a table cell boundary). Measured on the corpus
-  (WPS-made p001-p003): normal text gaps are <= 0.51 em (typed spaces in CJK text, justified
-  lines, the WPS space between digits and CJK), cell gaps >= 1.2 em (a 15-column row of
-  numbers), so 1.0 em separates them with margin on both sides.
+- Sizes are in ems: the effective font size (font size times the scale of the character's
+  matrix), not the glyph box, whose height depends on the font's ascent.
+- A cell boundary becomes a TAB. A boundary is a ruling line between the two glyphs (a thin
+  vertical path, or a side of a stroked rectangle; filled rectangles are only shading, and WPS
+  fills one per grid cell even inside merged cells), or a gap wider than 1.0 em. Measured on
+  the corpus (WPS-made p001-p003): gaps inside text are <= 0.51 em (typed spaces in CJK text,
+  justified lines, the space WPS puts between digits and CJK), gaps between cells >= 1.2 em
+  (a 15-column row of numbers). Ruled cells in LibreOffice output can be closer than 1 em;
+  their ruling lines catch them.
 - A space PDFium reports between two glyphs, at least one of them CJK (east-asian wide), with a
-  gap < 0.6 em is dropped ("总 计" -> "总计", "2023 年" -> "2023年"); other spaces stay one
-  space. Two digits are never glued: a gap between them is either a space or a tab.
-- PDFium sometimes joins text of different table cells into one line when their baselines are
-  close (a header "总计" followed by "商业企" from the next column to the left); a glyph that
-  lies entirely left of its predecessor, or does not overlap it vertically, starts a new line.
-- Blank table cells: numbers that end a line are value cells. Lines of the same table with the
-  full number of values (at least two such lines agreeing on the column positions, by left edge,
-  centre or right edge, whichever agrees best) give the columns; a nearby line with fewer values
-  (at least two) whose every value sits on one of those columns gets one TAB per skipped
-  column, so its values keep their columns (an empty slot per blank cell, trailing ones too).
-  Otherwise a blank cell is just one wider gap, i.e. one TAB.
+  gap < 0.6 em is dropped ("总 计" -> "总计", "2023 年" -> "2023年"); other spaces stay one space.
+  Two digits are never glued: a gap between them is a space or a TAB.
+- PDFium's line breaks are kept unless the next glyph continues the same row to the right
+  (LibreOffice writes each table cell as a separate line); its joins are undone when a glyph
+  jumps back left or leaves the row (WPS header cells of neighbouring columns).
+- Blank cells of ruled tables: each ruled cell with no text gets its own empty TAB-separated
+  slot when it lies between two values, after the last value, or before the first value where
+  other lines of the same table have a value (not a label: WPS draws empty sub-label cells next
+  to wide labels). Borderless tables: see ``_pdf_columns`` (columns estimated from the numbers
+  of other rows of the same table); otherwise a blank cell is just one TAB.
 - Whole-line page markers ("- 3 -", "— 3 —", "第 3 页", "第3页 共5页", "3 / 5") are dropped, and
   so is a bare number lying in the top or bottom 7% of the page.
 - Provenance(page=N, line=K): K counts the kept lines of page N, from 1.
 
-A PDF without a text layer (a scan), an encrypted PDF and a damaged PDF each raise
+Measured on p001-p003: 20-27 ms per report on an idle machine, 1.2-1.5x the time of a
+``pdftotext`` run. A scan (no text layer), an encrypted PDF and a damaged PDF each raise
 GongkaiError with a Chinese message; no PDFium exception escapes.
 """
 
 from __future__ import annotations
 
+import bisect
+import ctypes
+import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from statistics import median
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance
+from ._pdf_columns import blank_slots, value_count
 
 TAB_GAP_EM = 1.0  # a wider gap between two glyphs is a table cell boundary
 CJK_JOIN_EM = 0.6  # a narrower space next to a CJK glyph is layout, not text
 MARGIN_BAND = 0.07  # share of page height at top and bottom where a bare number is a page number
 MIN_CHARS_PER_PAGE = 10  # fewer text characters than this per page on average: a scan
+MAX_PAGE_OBJECTS = 20000  # beyond this, skip looking for ruling lines (a drawing, not a table)
 
 MSG_SCAN = "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）才能读取"
 MSG_ENCRYPTED = "PDF 已加密，需要密码才能读取"
@@ -59,7 +66,7 @@ _PAGE_MARK = re.compile(
     r"|\d{1,4}/\d{1,4})$"
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-_VALUE = re.compile(r"^(?:[-+]?\d[\d,，]*(?:\.\d+)?%?|[-—–－/／×*＊]+|无)$")
+_Edge = tuple[float, float, float]  # x, bottom, top of a vertical cell boundary
 _WS = frozenset((0x20, 0x09, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF))
 
 
@@ -71,7 +78,9 @@ class _Glyph:
     bottom: float
     top: float
     em: float
-    space_before: bool
+    space_before: bool  # PDFium reports whitespace between this glyph and the previous one
+    newline_before: bool  # PDFium starts a new line here
+    upright: bool  # drawn without rotation: page coordinates are reading coordinates
 
 
 @dataclass(slots=True)
@@ -79,30 +88,71 @@ class _Piece:
     text: str
     left: float
     right: float
+    bounds_before: list[_Edge] = field(default_factory=list)  # ruled cell boundaries crossed
 
 
 @dataclass(slots=True)
 class _Line:
     page: int
-    pieces: list[_Piece]
+    height: float  # of the page
+    cells: list[_Piece]
     bottom: float
     top: float
-    slots: list[str] | None = None  # value cells laid on the table's columns, "" for a blank
+    bounds_after: list[_Edge] = field(default_factory=list)  # boundaries right of the line
 
-    def text(self) -> str:
-        if self.slots is None:
-            return "\t".join(p.text for p in self.pieces)
-        labels = [p.text for p in self.pieces[: len(self.pieces) - _value_count(self)]]
-        return "\t".join([*labels, *self.slots])
+    @property
+    def ruled(self) -> bool:
+        return bool(self.bounds_after) or any(p.bounds_before for p in self.cells)
+
+    def text(self, value_columns: list[tuple[float, float]]) -> str:
+        """Cells joined by TABs, one more TAB per empty ruled value cell.
+
+        Empty cells count between two values and after the last one; between the label and
+        the first value only when other lines of the page have a value there (``value_columns``)
+        rather than a label: WPS draws empty sub-label cells next to a wide label.
+        """
+        first_value = len(self.cells) - value_count(self.cells)
+        parts: list[str] = []
+        for i, p in enumerate(self.cells):
+            blanks = 0
+            if i > first_value:
+                blanks = max(0, len(p.bounds_before) - 1)
+            elif i == first_value:  # also a values-only line, whose label lies on other lines
+                spans = itertools.pairwise(p.bounds_before)
+                blanks = sum(1 for a, b in spans if _holds_value(a, b, value_columns))
+            parts.append("\t" * ((i > 0) + blanks) + p.text)
+        if first_value < len(self.cells):
+            parts.append("\t" * max(0, len(self.bounds_after) - 1))
+        return "".join(parts)
+
+    def value_centres(self) -> list[tuple[float, float]]:
+        """(x, y) centres of the line's value cells."""
+        y = (self.bottom + self.top) / 2
+        start = len(self.cells) - value_count(self.cells)
+        return [((p.left + p.right) / 2, y) for p in self.cells[start:]]
 
 
-@dataclass(slots=True)
-class _Columns:
-    count: int
-    anchor: int  # 0 left edge, 1 centre, 2 right edge
-    xs: list[float]
-    tol: float
-    members: list[int] = field(default_factory=list)  # indexes of the lines that gave the columns
+def _holds_value(a: _Edge, b: _Edge, centres: list[tuple[float, float]]) -> bool:
+    """Whether a value of the same table (both edges cross its line) lies between a and b."""
+    return any(a[0] < x < b[0] and a[1] <= y <= a[2] and b[1] <= y <= b[2] for x, y in centres)
+
+
+class _Edges:
+    """Vertical cell boundaries of a page: ruling lines and the sides of framed cells."""
+
+    def __init__(self, edges: list[_Edge]) -> None:
+        edges.sort()
+        self.xs = [e[0] for e in edges]
+        self.edges = edges
+
+    def between(self, x0: float, x1: float, y: float) -> list[_Edge]:
+        """Distinct boundaries strictly between x0 and x1 that cross height y."""
+        found: list[_Edge] = []
+        for i in range(bisect.bisect_right(self.xs, x0), bisect.bisect_left(self.xs, x1)):
+            edge = self.edges[i]
+            if edge[1] <= y <= edge[2] and (not found or edge[0] - found[-1][0] > 2.0):
+                found.append(edge)  # the sides of two adjacent cells are one boundary
+        return found
 
 
 def read_pdf(data: bytes, path: str | None = None) -> Document:
@@ -114,15 +164,23 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
     finally:
         pdf.close()
     lines = [ln for ln in lines if not _is_page_number(ln)]
-    chars = sum(len(p.text) for ln in lines for p in ln.pieces)
+    chars = sum(len(p.text) for ln in lines for p in ln.cells)
     if pages == 0 or chars < MIN_CHARS_PER_PAGE * pages:
         raise GongkaiError(MSG_SCAN, path)
-    _fill_blank_cells(lines)
+    slots = blank_slots(lines, [not ln.ruled for ln in lines])
+    value_columns: dict[int, list[tuple[float, float]]] = {}
+    for ln in lines:
+        value_columns.setdefault(ln.page, []).extend(ln.value_centres())
     blocks: list[Paragraph] = []
     counter: dict[int, int] = {}
-    for ln in lines:
+    for i, ln in enumerate(lines):
         k = counter[ln.page] = counter.get(ln.page, 0) + 1
-        blocks.append(Paragraph(ln.text(), Provenance(page=ln.page, line=k)))
+        if i in slots:  # value cells laid on the columns of a borderless table
+            labels = [p.text for p in ln.cells[: len(ln.cells) - value_count(ln.cells)]]
+            text = "\t".join([*labels, *slots[i]])
+        else:
+            text = ln.text(value_columns[ln.page])
+        blocks.append(Paragraph(text, Provenance(page=ln.page, line=k)))
     return Document(list(blocks), path=path, format="pdf", title=title)
 
 
@@ -154,10 +212,12 @@ def _all_lines(pdf: pdfium.PdfDocument, path: str | None) -> tuple[list[_Line], 
             try:
                 textpage = page.get_textpage()
                 try:
-                    height = page.get_height()
-                    lines.extend(_page_lines(textpage.raw, index + 1, height))
+                    glyphs = _glyphs(textpage.raw)
                 finally:
                     textpage.close()
+                if glyphs:
+                    height = page.get_height()
+                    lines.extend(_layout(glyphs, index + 1, height, _edges(page.raw, height)))
             finally:
                 page.close()
     except pdfium.PdfiumError:
@@ -165,27 +225,23 @@ def _all_lines(pdf: pdfium.PdfDocument, path: str | None) -> tuple[list[_Line], 
     return lines, n_pages
 
 
-def _page_lines(tp: object, page_no: int, height: float) -> list[_Line]:
-    """Glyphs of one page, grouped into PDFium's lines, then split into cells."""
+def _glyphs(tp: object) -> list[_Glyph]:
+    """The visible characters of a text page, in PDFium's order, with their boxes."""
     get_unicode = pdfium_c.FPDFText_GetUnicode
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     get_matrix = pdfium_c.FPDFText_GetMatrix
     get_size = pdfium_c.FPDFText_GetFontSize
     rect = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
-    out: list[_Line] = []
     glyphs: list[_Glyph] = []
-    space = False
+    space = newline = False
     n = pdfium_c.FPDFText_CountChars(tp)
     i = 0
     while i < n:
         u = get_unicode(tp, i)
         i += 1
         if u in (10, 13):
-            if glyphs:
-                out.extend(_layout(glyphs, page_no))
-                glyphs = []
-            space = False
+            newline = True
             continue
         if u in _WS:
             space = True
@@ -200,19 +256,16 @@ def _page_lines(tp: object, page_no: int, height: float) -> list[_Line]:
             if 0xDC00 <= low < 0xE000:
                 u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)
                 i += 1
-        left, right, bottom, top = _upright(rect, m)
+        upright = m.a > 0 and abs(m.a) >= abs(m.b)
+        left, right, bottom, top = _reading_box(rect, m)
         if em <= 0:
             em = max(top - bottom, 1.0)
-        glyphs.append(_Glyph(chr(u), left, right, bottom, top, em, space))
-        space = False
-    if glyphs:
-        out.extend(_layout(glyphs, page_no))
-    for ln in out:
-        ln.bottom, ln.top = ln.bottom / height, ln.top / height
-    return out
+        glyphs.append(_Glyph(chr(u), left, right, bottom, top, em, space, newline, upright))
+        space = newline = False
+    return glyphs
 
 
-def _upright(r: pdfium_c.FS_RECTF, m: pdfium_c.FS_MATRIX) -> tuple[float, float, float, float]:
+def _reading_box(r: pdfium_c.FS_RECTF, m: pdfium_c.FS_MATRIX) -> tuple[float, float, float, float]:
     """The box in the glyph's own reading direction, so that rotated text reads left to right."""
     if abs(m.a) >= abs(m.b):
         if m.a >= 0:
@@ -223,154 +276,106 @@ def _upright(r: pdfium_c.FS_RECTF, m: pdfium_c.FS_MATRIX) -> tuple[float, float,
     return -r.top, -r.bottom, r.left, r.right
 
 
+def _edges(page: object, height: float) -> _Edges:
+    """Thin vertical paths and the sides of framed rectangles: where table cells begin and end."""
+    found: list[_Edge] = []
+    n = pdfium_c.FPDFPage_CountObjects(page)
+    if n > MAX_PAGE_OBJECTS:
+        return _Edges(found)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    for i in range(n):
+        obj = pdfium_c.FPDFPage_GetObject(page, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        if y1 - y0 < 3 or y1 - y0 > 0.9 * height:  # a horizontal rule, or a page frame
+            continue
+        if x1 - x0 <= 3:
+            found.append(((x0 + x1) / 2, y0, y1))
+        elif pdfium_c.FPDFPath_CountSegments(obj) <= 5 and _stroked(obj, fill, stroke):
+            found.extend(((x0, y0, y1), (x1, y0, y1)))  # a framed cell; a filled one is shading
+    return _Edges(found)
+
+
+def _stroked(obj: object, fill: ctypes.c_int, stroke: ctypes.c_int) -> bool:
+    """Whether a path is drawn with a pen (a border), not only filled (WPS cell shading)."""
+    return bool(pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)) and bool(stroke.value)
+
+
 def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
-def _layout(glyphs: list[_Glyph], page_no: int) -> list[_Line]:
-    """Split one PDFium line into visual lines of cells, with the spacing rules above."""
+def _layout(glyphs: list[_Glyph], page_no: int, height: float, edges: _Edges) -> list[_Line]:
+    """Split a page's glyphs into visual lines of cells, with the spacing rules above."""
     lines: list[_Line] = []
-    pieces: list[_Piece] = []
+    cells: list[_Piece] = []
     buf: list[str] = []
     first = prev = glyphs[0]
     bottom, top = first.bottom, first.top
+    bounds: list[_Edge] = []
 
     def close_piece(last: _Glyph) -> None:
-        pieces.append(_Piece("".join(buf), first.left, last.right))
+        cells.append(_Piece("".join(buf), first.left, last.right, bounds))
         buf.clear()
+
+    def close_line(last: _Glyph) -> None:
+        close_piece(last)
+        line = _Line(page_no, height, cells, bottom, top)
+        values = value_count(cells)
+        if last.upright and edges.xs and values:  # (a label line's row goes on to the right)
+            mid = (last.bottom + last.top) / 2
+            line.bounds_after = edges.between(last.right - 0.5, math.inf, mid)
+            if values == len(cells):  # values only: blank value cells may precede them
+                head = cells[0]
+                head.bounds_before = edges.between(-math.inf, head.left + 0.5, mid)
+        lines.append(line)
 
     for g in glyphs:
         if g is not first:
             em = max(prev.em, g.em)
-            overlap = min(prev.top, g.top) - max(prev.bottom, g.bottom)
-            backwards = g.right <= prev.left + 0.1 * em
-            if backwards or overlap < 0.2 * min(prev.top - prev.bottom, g.top - g.bottom):
+            if _breaks(prev, g, em):
+                close_line(prev)
+                cells = []
+                first, bottom, top, bounds = g, g.bottom, g.top, []
+                buf.append(g.ch)
+                prev = g
+                continue
+            gap = g.left - prev.right
+            crossed: list[_Edge] = []
+            if gap > 0.05 * em and g.upright and prev.upright and edges.xs:
+                mid = (max(prev.bottom, g.bottom) + min(prev.top, g.top)) / 2
+                crossed = edges.between(prev.right - 0.5, g.left + 0.5, mid)
+            if crossed or gap > TAB_GAP_EM * em:
                 close_piece(prev)
-                lines.append(_Line(page_no, pieces, bottom, top))
-                pieces = []
-                first, bottom, top = g, g.bottom, g.top
-            else:
-                gap = g.left - prev.right
-                if gap > TAB_GAP_EM * em:
-                    close_piece(prev)
-                    first = g
-                elif g.space_before and not (
-                    gap < CJK_JOIN_EM * em and (_is_cjk(prev.ch) or _is_cjk(g.ch))
-                ):
-                    buf.append(" ")
-                bottom, top = min(bottom, g.bottom), max(top, g.top)
+                first, bounds = g, crossed
+            elif g.space_before and not (
+                gap < CJK_JOIN_EM * em and (_is_cjk(prev.ch) or _is_cjk(g.ch))
+            ):
+                buf.append(" ")
+            bottom, top = min(bottom, g.bottom), max(top, g.top)
         buf.append(g.ch)
         prev = g
-    close_piece(prev)
-    lines.append(_Line(page_no, pieces, bottom, top))
+    close_line(prev)
     return lines
 
 
+def _breaks(prev: _Glyph, g: _Glyph, em: float) -> bool:
+    """Whether ``g`` starts a new visual line after ``prev`` (see the module docstring)."""
+    overlap = min(prev.top, g.top) - max(prev.bottom, g.bottom)
+    height = min(prev.top - prev.bottom, g.top - g.bottom)
+    if g.newline_before:
+        return overlap < 0.5 * height or g.left < prev.right - 0.25 * em
+    return g.right <= prev.left + 0.1 * em or overlap < 0.2 * height
+
+
 def _is_page_number(line: _Line) -> bool:
-    text = "".join(p.text for p in line.pieces).replace(" ", "")
+    text = "".join(p.text for p in line.cells).replace(" ", "")
     if _PAGE_MARK.match(text):
         return True
-    in_margin = line.top < MARGIN_BAND or line.bottom > 1 - MARGIN_BAND
+    band = MARGIN_BAND * line.height
+    in_margin = line.top < band or line.bottom > line.height - band
     return in_margin and bool(_BARE_NUMBER.match(text))
-
-
-def _value_count(line: _Line) -> int:
-    """How many pieces at the end of the line are value cells (numbers or dash placeholders)."""
-    k = 0
-    for p in reversed(line.pieces):
-        if not _VALUE.match(p.text.replace(" ", "")):
-            break
-        k += 1
-    return k
-
-
-def _anchors(p: _Piece) -> tuple[float, float, float]:
-    return p.left, (p.left + p.right) / 2, p.right
-
-
-def _fill_blank_cells(lines: list[_Line]) -> None:
-    """Give rows with blank cells one slot per column of their table (see module docstring)."""
-    counts = [_value_count(ln) for ln in lines]
-    tables = _column_sets(lines, counts)
-    if not tables:
-        return
-    for idx, ln in enumerate(lines):
-        m = counts[idx]
-        if m < 2:
-            continue
-        values = ln.pieces[len(ln.pieces) - m :]
-        label_right = ln.pieces[-m - 1].right if len(ln.pieces) > m else None
-        for cols in sorted(tables, key=lambda t: (-t.count, _distance(idx, lines, t))):
-            if cols.count <= m or _distance(idx, lines, cols) > 40:
-                continue
-            slots = _match(values, label_right, cols)
-            if slots is not None:
-                ln.slots = slots
-                break
-
-
-def _distance(idx: int, lines: list[_Line], cols: _Columns) -> int:
-    """Lines between ``idx`` and the nearest line that gave ``cols``; large across pages."""
-    best = min(abs(idx - j) for j in cols.members)
-    pages = min(abs(lines[idx].page - lines[j].page) for j in cols.members)
-    return best if pages <= 1 else 10**6
-
-
-def _column_sets(lines: list[_Line], counts: list[int]) -> list[_Columns]:
-    """Column positions agreed on by at least two rows with the same number of values."""
-    groups: list[_Columns] = []
-    for idx, ln in enumerate(lines):
-        k = counts[idx]
-        if k < 2:
-            continue
-        values = ln.pieces[-k:]
-        for g in groups:
-            if g.count == k and _agrees(values, g, lines):
-                g.members.append(idx)
-                break
-        else:
-            groups.append(_Columns(k, 1, [], 0.0, [idx]))
-    result: list[_Columns] = []
-    for g in groups:
-        if len(g.members) < 2:
-            continue
-        rows = [lines[j].pieces[-g.count :] for j in g.members]
-        best: tuple[float, int, list[float]] | None = None
-        for anchor in range(3):
-            xs = [median(_anchors(r[c])[anchor] for r in rows) for c in range(g.count)]
-            spread = max(abs(_anchors(r[c])[anchor] - xs[c]) for r in rows for c in range(g.count))
-            if best is None or spread < best[0]:
-                best = (spread, anchor, xs)
-        assert best is not None
-        spread, anchor, xs = best
-        tol = 0.3 * min(b - a for a, b in zip(xs, xs[1:], strict=False))
-        if tol > 0 and spread <= tol:
-            result.append(_Columns(g.count, anchor, xs, tol, g.members))
-    return result
-
-
-def _agrees(values: list[_Piece], g: _Columns, lines: list[_Line]) -> bool:
-    """Whether a row's value cells line up with the first row of group ``g``."""
-    first = lines[g.members[0]].pieces[-g.count :]
-    for a, b in zip(values, first, strict=True):
-        width = max(a.right - a.left, b.right - b.left, 1.0)
-        if not any(abs(x - y) <= width for x, y in zip(_anchors(a), _anchors(b), strict=True)):
-            return False
-    return True
-
-
-def _match(values: list[_Piece], label_right: float | None, cols: _Columns) -> list[str] | None:
-    """The row's values on the table's columns, or None when they do not all fit."""
-    slots = [""] * cols.count
-    col = 0
-    for p in values:
-        x = _anchors(p)[cols.anchor]
-        while col < cols.count and x > cols.xs[col] + cols.tol:
-            col += 1
-        if col == cols.count or abs(x - cols.xs[col]) > cols.tol:
-            return None
-        slots[col] = p.text
-        col += 1
-    if label_right is not None and label_right > cols.xs[0] - cols.tol:
-        return None
-    return slots

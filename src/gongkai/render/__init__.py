@@ -58,8 +58,7 @@ def render_to(report: Report, out: Path, fmt: str | None = None) -> Path:
         fmt = SUFFIXES.get(out.suffix.lower())
         if fmt is None:
             raise UnsupportedFormat(
-                f"无法从扩展名“{out.suffix or '（无）'}”判断输出格式，可选："
-                + "、".join(SUFFIXES),
+                f"无法从扩展名“{out.suffix or '（无）'}”判断输出格式，可选：" + "、".join(SUFFIXES),
                 str(out),
             )
     data = render(report, fmt)

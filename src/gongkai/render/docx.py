@@ -14,14 +14,16 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.oxml.styles import CT_Style
 from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Cell
-from lxml import etree
+from docx.table import _Cell
 
 from ..report import Report
 from .layout import LABEL, LCell, LTable, layout
@@ -56,6 +58,8 @@ def render_docx(rep: Report) -> bytes:
     lay = layout(rep)
     doc.core_properties.title = lay.title
     doc.core_properties.language = "zh-CN"
+    doc.core_properties.author = rep.agency or ""
+    doc.core_properties.last_modified_by = "gongkai"
     doc.add_paragraph(lay.title, style="Title")
     for sec in lay.sections:
         doc.add_paragraph(sec.heading, style="Heading 1")
@@ -90,11 +94,11 @@ def _page_setup(doc: Document) -> None:
         _set_fonts(run._r, "宋体", LATIN_FONT)
 
 
-def _page_field(r: etree._Element) -> None:
+def _page_field(r: BaseOxmlElement) -> None:
     """A PAGE field (begin / instruction / separate / result / end) inside run ``r``."""
     parent = r.getparent()
     assert parent is not None
-    pieces: list[etree._Element] = []
+    pieces: list[BaseOxmlElement] = []
     for kind in ("begin", None, "separate", "1", "end"):
         run = OxmlElement("w:r")
         if kind is None:
@@ -197,18 +201,14 @@ def _plain(style: ParagraphStyle, size: Pt) -> None:
 def _font_table(doc: Document) -> None:
     """Declare the official fonts with an altName so viewers without them substitute sensibly."""
     part = doc.part.part_related_by(RT.FONT_TABLE)
-    root = etree.fromstring(part.blob)
+    root = parse_xml(part.blob)
     for name, alt in ALT_FONTS.items():
-        font = etree.SubElement(root, qn("w:font"))
-        font.set(qn("w:name"), name)
-        alt_el = etree.SubElement(font, qn("w:altName"))
-        alt_el.set(qn("w:val"), alt)
-        charset = etree.SubElement(font, qn("w:charset"))
-        charset.set(qn("w:val"), "86")  # GB2312
-        family = etree.SubElement(font, qn("w:family"))
-        family.set(qn("w:val"), "auto")
+        font = OxmlElement("w:font", {qn("w:name"): name})
+        for tag, val in (("w:altName", alt), ("w:charset", "86"), ("w:family", "auto")):
+            font.append(OxmlElement(tag, {qn("w:val"): val}))  # charset 86 = GB2312
+        root.append(font)
     # The font table is a plain (non-XML) part in python-docx: replace its bytes.
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part._blob = serialize_part_xml(root)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def _font_table(doc: Document) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _table(doc: Document, lt: LTable) -> Table:
+def _table(doc: Document, lt: LTable) -> None:
     table = doc.add_table(rows=len(lt.rows), cols=lt.width)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -225,31 +225,32 @@ def _table(doc: Document, lt: LTable) -> Table:
     widths = [Cm(TEXT_WIDTH_CM * w / total) for w in lt.widths]
     for col, width in zip(table.columns, widths, strict=True):
         col.width = width
-        for cell in col.cells:
-            cell.width = width
+    # Cells taken once before merging: Table.cell() re-walks the whole table on every call.
+    grid = [row.cells for row in table.rows]
     for r, row in enumerate(table.rows):
+        for cell, width in zip(grid[r], widths, strict=True):
+            cell.width = width
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
         if r < lt.header_rows:
             trpr.append(OxmlElement("w:tblHeader"))
-    origins = lt.origins()
+    style_id = doc.styles[TABLE_SMALL_STYLE if lt.small else TABLE_STYLE].style_id
     merged: list[tuple[_Cell, LCell]] = []
-    for r, c, lc in origins:
-        cell = table.cell(r, c)
+    # Spans never overlap, so merging one leaves the other origins' cells intact.
+    for r, c, lc in lt.origins():
+        cell = grid[r][c]
         if lc.rowspan > 1 or lc.colspan > 1:
-            cell = cell.merge(table.cell(r + lc.rowspan - 1, c + lc.colspan - 1))
+            cell = cell.merge(grid[r + lc.rowspan - 1][c + lc.colspan - 1])
         merged.append((cell, lc))
-    style = TABLE_SMALL_STYLE if lt.small else TABLE_STYLE
     for cell, lc in merged:
-        _fill(cell, lc, style)
+        _fill(cell, lc, style_id)
     doc.add_paragraph()  # Word needs a paragraph between a table and what follows
-    return table
 
 
-def _fill(cell: _Cell, lc: LCell, style: str) -> None:
+def _fill(cell: _Cell, lc: LCell, style_id: str) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     para = cell.paragraphs[0]
-    para.style = style
+    para._p.style = style_id  # by id: resolving a style name per cell is slow
     if lc.kind == LABEL and lc.rowspan == 1:
         para.alignment = WD_ALIGN_PARAGRAPH.LEFT
     para.add_run(lc.text)

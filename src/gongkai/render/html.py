@@ -57,7 +57,8 @@ def render_html(rep: Report) -> bytes:
 def _table(lt: LTable) -> str:
     total = sum(lt.widths)
     cls = ' class="small"' if lt.small else ""
-    lines = [f'<table{cls} data-table="{escape(lt.name)}">', "<colgroup>"]
+    # border="1" for viewers that ignore CSS (Word, WPS and LibreOffice HTML import).
+    lines = [f'<table{cls} border="1" data-table="{escape(lt.name)}">', "<colgroup>"]
     lines += [f'<col style="width:{100 * w / total:.2f}%">' for w in lt.widths]
     lines.append("</colgroup>")
     by_row: dict[int, list[LCell]] = {}

@@ -87,12 +87,17 @@ class LTable:
                         placed[(r + dr, c + dc)] = Slot(cell, dr, dc)
                 c += cell.colspan
         empty = Slot(LCell(""))
-        return [[placed.get((r, c), empty) for c in range(self.width)] for r in range(len(self.rows))]
+        return [
+            [placed.get((r, c), empty) for c in range(self.width)] for r in range(len(self.rows))
+        ]
 
     def origins(self) -> list[tuple[int, int, LCell]]:
         """(row, column, cell) for every cell, in reading order."""
         return [
-            (r, c, s.cell) for r, line in enumerate(self.grid()) for c, s in enumerate(line) if s.origin
+            (r, c, s.cell)
+            for r, line in enumerate(self.grid())
+            for c, s in enumerate(line)
+            if s.origin
         ]
 
 
@@ -158,10 +163,8 @@ def active_table(rep: Report) -> LTable | None:
             continue
         cols = block[0].columns
         out.append([LCell(caption, HEADER, colspan=width)])
-        out.append(
-            [LCell(ACTIVE_FIRST_COLUMN, HEADER)]
-            + _spread([c.label for c in cols], width - 1, HEADER)
-        )
+        heads = _spread([c.label for c in cols], width - 1, HEADER)
+        out.append([LCell(ACTIVE_FIRST_COLUMN, HEADER), *heads])
         for row in block:
             texts = _values(rep.active[row.key], len(row.columns))
             out.append([LCell(row.label, LABEL), *_spread(texts, width - 1, VALUE)])
@@ -219,7 +222,7 @@ def _request_body(rep: Report) -> list[list[LCell]]:
     out: list[list[LCell]] = []
     i = 0
     while i < len(lines):
-        area, group, cells = lines[i]
+        area, _, cells = lines[i]
         if area == "top":
             out.append(cells)
             i += 1
@@ -334,7 +337,9 @@ def legacy_table(rep: Report) -> LTable | None:
 
 
 # Numbering and "其中：" in front of an indicator name, e.g. "(一)", "1.", "七、", "其中:".
-_INDICATOR_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?(?:其中[:：])?")
+_INDICATOR_PREFIX = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?(?:其中[:：])?"
+)
 
 
 def indicator_unit(label: str) -> str:
@@ -364,8 +369,8 @@ def layout(rep: Report) -> Layout:
     """Title, sections with their text and tables, in document order."""
     out = Layout(report_title(rep))
     if rep.template == "legacy":
-        for number, sec in rep.sections.items():
-            out.sections.append(LSection(f"{number}、{sec.title}", _paragraphs(sec.text)))
+        for number, text in rep.sections.items():
+            out.sections.append(LSection(f"{number}、{text.title}", _paragraphs(text.text)))
         table = legacy_table(rep)
         if table is not None:
             out.sections.append(LSection(LEGACY_TABLE_CAPTION, [], table))

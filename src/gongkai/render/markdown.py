@@ -30,12 +30,10 @@ def render_markdown(rep: Report) -> bytes:
 
 def _text(slot: Slot) -> str:
     cell = slot.cell
-    if cell.kind == LABEL:
-        # A merged label is written once, in the last column it covers on its first row, so
-        # that it stands right before the row's values.
-        shown = slot.dr == 0 and slot.dc == cell.colspan - 1
-    else:
-        shown = slot.origin
+    # A merged label is written once, in the last column it covers on its first row, so that
+    # it stands right before the row's values; other cells in their first position.
+    label_end = slot.dr == 0 and slot.dc == cell.colspan - 1
+    shown = label_end if cell.kind == LABEL else slot.origin
     return cell.text.replace("\n", " ").replace("|", "\\|") if shown else ""
 
 

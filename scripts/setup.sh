@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up gongkai on a fresh Debian/Ubuntu machine: system tools (LibreOffice for .doc/.wps/.rtf
+# and PDF output, poppler for pdftotext, CJK fonts) and a virtualenv with the package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q -e '.[test]'
