@@ -101,7 +101,11 @@ def score(corpus: Path) -> int:
         wrong += len(extra)
         bad.extend(f"多出 {n}" for n in extra[:3])
         meta = sum(
-            (rep.agency == label.get("agency"), rep.year == label.get("year"), rep.template == label.get("template"))
+            (
+                rep.agency == label.get("agency"),
+                rep.year == label.get("year"),
+                rep.template == label.get("template"),
+            )
         )
         if rep.agency != label.get("agency"):
             bad.append(f"agency={rep.agency}")

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_util import corpus_cases, load_label, local_label, local_raw
 
 import gongkai
 from gongkai.report import Report
-
-from corpus_util import corpus_cases, load_label, local_label, local_raw
 
 
 def tables(d: dict[str, Any]) -> dict[str, Any]:

@@ -53,7 +53,11 @@ def make_bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     put("random.docx", rnd, "")
     put("random.html", b"<html><body>" + rnd + b"</body></html>", "")
     put("truncated.docx", _docx_bytes()[:3000], "DOCX")
-    put("not-a-report.html", "<html><body><p>欢迎访问本网站，今日天气晴。</p></body></html>".encode(), "不是政府信息公开工作年度报告")
+    put(
+        "not-a-report.html",
+        "<html><body><p>欢迎访问本网站，今日天气晴。</p></body></html>".encode(),
+        "不是政府信息公开工作年度报告",
+    )
     put("latin1.txt", "caf\xe9 na\xefve r\xe9sum\xe9 ".encode("cp1252") * 50, "编码")
     bomb = tmp / "bomb.docx"
     _zip_bomb(bomb)
@@ -72,8 +76,18 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
 
 @pytest.mark.parametrize(
     "name",
-    ["empty.txt", "random.pdf", "noise.pdf", "random.docx", "random.html", "truncated.docx",
-     "not-a-report.html", "latin1.txt", "bomb.docx", "huge.txt"],
+    [
+        "empty.txt",
+        "random.pdf",
+        "noise.pdf",
+        "random.docx",
+        "random.html",
+        "truncated.docx",
+        "not-a-report.html",
+        "latin1.txt",
+        "bomb.docx",
+        "huge.txt",
+    ],
 )
 def test_bad_file_gives_clear_message(bad_files: dict[str, tuple[Path, str]], name: str) -> None:
     path, phrase = bad_files[name]
@@ -96,7 +110,9 @@ def test_report_missing_a_table_reads_with_a_warning() -> None:
     assert any("缺少表格" in w and "行政复议" in w for w in rep.warnings)
 
 
-def test_batch_with_bad_files_finishes_the_good_ones(bad_files: dict[str, tuple[Path, str]]) -> None:
+def test_batch_with_bad_files_finishes_the_good_ones(
+    bad_files: dict[str, tuple[Path, str]],
+) -> None:
     paths = [p for p, _ in bad_files.values()] + [local_raw("s000"), local_raw("d001")]
     outcomes = list(read_many(paths, jobs=1))
     assert [o.path for o in outcomes] == [str(p) for p in paths]

@@ -212,3 +212,27 @@ def test_encrypted_pdf() -> None:
     with pytest.raises(GongkaiError) as err:
         load(locked, name="locked.pdf")
     assert (err.value.message, err.value.path) == (MSG_ENCRYPTED, "locked.pdf")
+
+
+@pytest.mark.parametrize("angle", [90, 270])
+@pytest.mark.parametrize(("raw", "labels"), CASES[:1])
+def test_rotated_text_reads_the_same(raw: Path, labels: Path, angle: int) -> None:
+    """A page drawn turned by a quarter (as landscape tables are) gives the same lines."""
+    source = pdfium.PdfDocument(raw.read_bytes())
+    index = 2
+    width, height = source[index].get_size()
+    rotated = pdfium.PdfDocument.new()
+    drawing = source.page_as_xobject(index, rotated).as_pageobject()
+    shift = (height, 0) if angle == 90 else (0, width)
+    drawing.transform(pdfium.PdfMatrix().rotate(angle).translate(*shift))
+    page = rotated.new_page(height, width)
+    page.insert_obj(drawing)
+    page.gen_content()
+    out = io.BytesIO()
+    rotated.save(out)
+    page.close()
+    rotated.close()
+    source.close()
+    original = read_pdf(raw.read_bytes(), str(raw))
+    expected = [b.text for b in original.blocks if b.source.page == index + 1]
+    assert sorted(lines(read_pdf(out.getvalue(), "rotated.pdf"))) == sorted(expected)

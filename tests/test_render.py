@@ -42,6 +42,7 @@ from gongkai.templates import (
     REQUEST_OUTER,
     REVIEW_GROUPS,
     SECTIONS,
+    SUBTOTAL_KEYS,
     request_rows_for,
     template_for,
 )
@@ -156,6 +157,18 @@ def test_round_trip_sections(fmt: str) -> None:
         assert back.sections[s.number].title == s.title
         assert _squash(back.sections[s.number].text) == _squash(rep.sections[s.number].text)
     assert _core(back) == _core(rep)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_round_trip_printed_subtotals(fmt: str) -> None:
+    """Subtotal rows some documents print (spec §8.1) are written and read back."""
+    rep = _label("s000")
+    for group, key in SUBTOTAL_KEYS.items():
+        rows = [r.key for r in template_for("2021").request_rows if r.group == group]
+        sums = [sum(rep.request(k, i) or 0 for k in rows) for i in range(len(REQUEST_COLUMNS))]
+        rep.requests[key] = [Value(n, str(n)) for n in sums]
+    back = gongkai.read(render(rep, fmt), name=f"x.{fmt}")
+    assert _differences(_core(rep), _core(back)) == []
 
 
 def _squash(text: str) -> str:

@@ -51,7 +51,9 @@ def read_one(path: str | Path) -> Outcome:
     except MemoryError:
         return Outcome(str(path), error="文件过大，读取时内存不足")
     except Exception as exc:  # a defect in gongkai must not stop the batch
-        return Outcome(str(path), error=f"读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+        return Outcome(
+            str(path), error=f"读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题"
+        )
 
 
 def read_many(

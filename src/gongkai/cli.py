@@ -37,13 +37,17 @@ def read_with_progress(paths: Sequence[str], label: str = "读取报告") -> lis
     """Read every file under ``paths``; report unreadable ones in Chinese and go on."""
     files = collect(paths)
     if not files:
-        raise click.ClickException("没有找到可读取的报告文件（支持 txt、md、html、docx、pdf、doc、wps、rtf、odt）")
+        raise click.ClickException(
+            "没有找到可读取的报告文件（支持 txt、md、html、docx、pdf、doc、wps、rtf、odt）"
+        )
     outcomes: list[Outcome] = []
     with progress_bar(len(files), label) as progress:
         task = progress.add_task(label, total=len(files))
         for outcome in read_many(files, progress=lambda _: progress.advance(task)):
             if outcome.error:
-                err_console.print(f"[red]无法读取[/red] {outcome.path}：{outcome.error}", highlight=False)
+                err_console.print(
+                    f"[red]无法读取[/red] {outcome.path}：{outcome.error}", highlight=False
+                )
             outcomes.append(outcome)
     return outcomes
 
@@ -71,11 +75,24 @@ def main() -> None:
 @main.command("extract")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
-    "--format", "-f", "fmt", type=click.Choice(output.FORMATS), default=None,
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(output.FORMATS),
+    default=None,
     help="输出格式：json（单个文件）/jsonl（多个文件）/csv/xlsx。默认按 -o 的扩展名，否则 json。",
 )
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None, help="输出文件（默认标准输出）")
-@click.option("--brief", is_flag=True, help="只输出表格数据（LABEL_SCHEMA 字段），不含来源位置、章节和提示")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件（默认标准输出）",
+)
+@click.option(
+    "--brief", is_flag=True, help="只输出表格数据（LABEL_SCHEMA 字段），不含来源位置、章节和提示"
+)
 def extract_command(paths: tuple[str, ...], fmt: str | None, out: Path | None, brief: bool) -> None:
     """把年度报告（txt/md/html/docx/pdf/doc…，或目录）读成结构化数据。"""
     if fmt is None:

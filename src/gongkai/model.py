@@ -89,9 +89,7 @@ class Document:
             if isinstance(b, Paragraph):
                 out.append(b.text)
             else:
-                out.extend(
-                    "\t".join(c.text for c in row if not c.covered) for row in b.rows
-                )
+                out.extend("\t".join(c.text for c in row if not c.covered) for row in b.rows)
         return "\n".join(out)
 
 

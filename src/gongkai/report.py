@@ -154,9 +154,7 @@ class Report:
             d["narrative"] = dict(self.narrative)
         if not detail:
             return d
-        d["sections"] = {
-            n: {"title": s.title, "text": s.text} for n, s in self.sections.items()
-        }
+        d["sections"] = {n: {"title": s.title, "text": s.text} for n, s in self.sections.items()}
         d["cells"] = {name: v.to_dict() for name, v in self.cells()}
         d["warnings"] = list(self.warnings)
         return d

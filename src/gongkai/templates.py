@@ -313,7 +313,12 @@ def template_for(name: str) -> Template:
 def request_rows_for(template: str, keys: set[str] | None = None) -> tuple[Row, ...]:
     """Rows of Table B in template order; a 2021-layout report may print （六） as one row."""
     rows = template_for(template).request_rows
-    if keys is not None and template == "2021" and "other" in keys and "other_1_no_correction" not in keys:
+    if (
+        keys is not None
+        and template == "2021"
+        and "other" in keys
+        and "other_1_no_correction" not in keys
+    ):
         rows = (*_REQ_HEAD, OTHER_SINGLE, *_REQ_TAIL)
     return rows
 
@@ -366,9 +371,7 @@ LEGACY_INDICATORS = (
     Indicator("denied_state_secret", "涉及国家秘密", "件", "reply_denied"),
     Indicator("denied_trade_secret", "涉及商业秘密", "件", "reply_denied"),
     Indicator("denied_privacy", "涉及个人隐私", "件", "reply_denied"),
-    Indicator(
-        "denied_safety", "危及国家安全、公共安全、经济安全和社会稳定", "件", "reply_denied"
-    ),
+    Indicator("denied_safety", "危及国家安全、公共安全、经济安全和社会稳定", "件", "reply_denied"),
     Indicator("denied_not_gov_info", "不是《条例》所指政府信息", "件", "reply_denied"),
     Indicator("denied_other_law", "法律法规规定的其他情形", "件", "reply_denied"),
     Indicator("reply_not_this_agency", "不属于本行政机关公开数", "件", "reply_total"),
@@ -380,9 +383,7 @@ LEGACY_INDICATORS = (
     Indicator("review_corrected", "被依法纠错数", "件", "review_total"),
     Indicator("review_other", "其他情形数", "件", "review_total"),
     Indicator("lit_total", "行政诉讼数量", "件", aliases=("行政诉讼数",)),
-    Indicator(
-        "lit_upheld", "维持具体行政行为或者驳回原告诉讼请求数", "件", "lit_total"
-    ),
+    Indicator("lit_upheld", "维持具体行政行为或者驳回原告诉讼请求数", "件", "lit_total"),
     Indicator("lit_corrected", "被依法纠错数", "件", "lit_total"),
     Indicator("lit_other", "其他情形数", "件", "lit_total"),
     Indicator("complaints", "举报投诉数量", "件"),

@@ -46,6 +46,19 @@ TABLE_LABELS: dict[str, str] = {
     "sections": "正文",
 }
 
+# Rule families (the code's letter), in catalogue order.
+FAMILIES: dict[str, str] = {
+    "B": "表三：收到和处理政府信息公开申请情况",
+    "C": "表四：行政复议、行政诉讼情况",
+    "A": "表二：主动公开政府信息情况（第二十条）",
+    "L": "2019年以前的统计附表",
+    "F": "格式与完整性",
+    "N": "正文与表格是否一致",
+    "X": "与上一年度报告比较",
+    "G": "数字粘连与无法确定的数字",
+    "R": "检查程序自身",
+}
+
 NOT_APPLICABLE = "不适用：{reason}"
 _CODE = re.compile(r"^[A-Z][0-9]+$")
 
@@ -169,6 +182,8 @@ class Catalogue(Mapping[str, Rule]):
             raise ValueError(f"规则代码格式不对：{item.code}")
         if item.code in self._rules:
             raise ValueError(f"规则代码重复：{item.code}")
+        if item.family not in FAMILIES:
+            raise ValueError(f"规则代码的字母没有登记：{item.code}")
         if item.severity not in SEVERITIES:
             raise ValueError(f"规则{item.code}的严重程度不对：{item.severity}")
         unknown = [t for t in item.tags if t not in TAGS]
@@ -182,7 +197,14 @@ class Catalogue(Mapping[str, Rule]):
         return self._rules[code]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rules)
+        """Codes in family order (see FAMILIES), then by number."""
+        order = {f: i for i, f in enumerate(FAMILIES)}
+
+        def key(code: str) -> tuple[int, int]:
+            family = self._rules[code].family
+            return order.get(family, len(order)), int(code[len(family) :])
+
+        return iter(sorted(self._rules, key=key))
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -206,7 +228,7 @@ class Catalogue(Mapping[str, Rule]):
         skipped = set(ignore or ())
         return [
             r
-            for r in self._rules.values()
+            for r in (self._rules[c] for c in self)
             if r.func is not None
             and (chosen is None or self.matches(r, chosen))
             and not self.matches(r, skipped)
@@ -231,4 +253,3 @@ def rule(
         return func
 
     return register
-

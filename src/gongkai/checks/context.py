@@ -73,7 +73,12 @@ class Context:
         r = self._current()
         fields = {"reason": reason}
         return Finding(
-            r.code, "info", r.title, NOT_APPLICABLE.format_map(fields), fields, table,
+            r.code,
+            "info",
+            r.title,
+            NOT_APPLICABLE.format_map(fields),
+            fields,
+            table,
             applicable=False,
         )
 
@@ -213,7 +218,9 @@ def section_ref(report: Report, number: str, excerpt: str = "") -> CellRef:
     sec = report.sections.get(number)
     title = sec.title if sec is not None else _TITLES.get(number, "")
     where = sec.source.describe() if sec is not None and sec.source is not None else None
-    return CellRef(f"sections.{number}", f"{number}、{title}", None, excerpt, where or f"第{number}部分")
+    return CellRef(
+        f"sections.{number}", f"{number}、{title}", None, excerpt, where or f"第{number}部分"
+    )
 
 
 def request_rows(report: Report) -> tuple[Row, ...]:

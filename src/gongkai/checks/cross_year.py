@@ -35,7 +35,8 @@ def _previous(ctx: Context, template: str | None = None) -> Report | str:
     if rep.year is not None and prev.year is not None and prev.year != rep.year - 1:
         return f"对比报告是{prev.year}年度，不是上一年度"
     if template is not None and not (rep.template == prev.template == template):
-        return f"仅适用于两年都使用{template}年格式的报告"
+        name = "2019年以前的格式" if template == "legacy" else f"{template}年格式"
+        return f"仅适用于两年都使用{name}的报告"
     return prev
 
 
@@ -116,7 +117,11 @@ def _stock(
             continue
         expected = clean(then + add - sub)
         if clean(now) != expected:
-            cells = [_cell(rep, row, stock), before(_cell(prev, row, stock), prev), _cell(rep, row, plus)]
+            cells = [
+                _cell(rep, row, stock),
+                before(_cell(prev, row, stock), prev),
+                _cell(rep, row, plus),
+            ]
             if minus:
                 cells.append(_cell(rep, row, minus))
             fields: dict[str, object] = {
@@ -207,6 +212,12 @@ def items(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _row_id(key: str) -> str:
+    """A legacy row key without numbering, so the same row matches across years."""
+    top, _, label = key.partition("/")
+    return f"{normalize(top)}/{normalize(label)}"
+
+
 @rule(
     "X6",
     "warning",
@@ -225,16 +236,17 @@ def cumulative(ctx: Context) -> Iterator[Finding]:
     cols = rep.legacy_columns
     cum = next((i for i, c in enumerate(cols) if "累计" in c), None)
     base = next((i for i, c in enumerate(cols) if "累计" not in c), None)
-    if cum is None or base is None or prev.legacy_columns != cols:
+    if cum is None or base is None or cols[cum] not in prev.legacy_columns:
         yield ctx.not_applicable("两年的统计附表没有相同的累计列", "legacy")
         return
-    earlier = {normalize(k.partition("/")[2] or k): k for k in prev.legacy}
+    prev_cum = prev.legacy_columns.index(cols[cum])
+    earlier = {_row_id(k): k for k in prev.legacy}
     for key in rep.legacy:
-        old = earlier.get(normalize(key.partition("/")[2] or key))
+        old = earlier.get(_row_id(key))
         now, then = values(rep, key), values(prev, old) if old else []
-        if old is None or max(cum, base) >= min(len(now), len(then)):
+        if old is None or max(cum, base) >= len(now) or prev_cum >= len(then):
             continue
-        total, current, previous = now[cum], now[base], then[cum]
+        total, current, previous = now[cum], now[base], then[prev_cum]
         if total is None or current is None or previous is None:
             continue
         if clean(total) != clean(previous + current):
@@ -249,7 +261,11 @@ def cumulative(ctx: Context) -> Iterator[Finding]:
                 },
                 table="legacy",
                 rows=[key],
-                cells=[legacy_cell(rep, key, cum), legacy_cell(rep, key, base), before(legacy_cell(prev, old, cum), prev)],
+                cells=[
+                    legacy_cell(rep, key, cum),
+                    legacy_cell(rep, key, base),
+                    before(legacy_cell(prev, old, prev_cum), prev),
+                ],
             )
 
 

@@ -85,7 +85,9 @@ def case_figures(rep: Report) -> dict[str, Figure]:
                 if all(n is not None for n in nums):
                     label = "与".join(REVIEW_LABELS[f"{g.key}_{name}"] for g in gs)
                     cells = tuple(review_cell(rep, i) for i in idx)
-                    out[f"{subj}_{name}"] = Figure(f"表四{label}", clean(sum(n or 0 for n in nums)), cells)
+                    out[f"{subj}_{name}"] = Figure(
+                        f"表四{label}", clean(sum(n or 0 for n in nums)), cells
+                    )
     elif rep.template == "legacy":
         for subj in CASE_SUBJECTS:
             for name in OUTCOME_NAMES:

@@ -29,7 +29,9 @@ def _strip_numbering(label: str) -> str:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "received",
-        re.compile(rf"(?:收到|受理|新收|接收|接到){_GAP}{{0,20}}?申请{_GAP}{{0,15}}?{_NUM}{_APP_UNIT}"),
+        re.compile(
+            rf"(?:收到|受理|新收|接收|接到){_GAP}{{0,20}}?申请{_GAP}{{0,15}}?{_NUM}{_APP_UNIT}"
+        ),
     ),
     ("received", re.compile(rf"(?:未|没有)(?:收到|受理|接到){_GAP}{{0,15}}?申请")),
     ("closed", re.compile(rf"{_NOT_BEFORE}(?:办结|答复|办理完毕)[^。；，,（(]{{0,8}}?{_NUM}件")),
@@ -38,13 +40,25 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "carried_forward",
         re.compile(rf"(?:结转|顺延|转入|转到)(?:到|至)?下一?年度?{_GAP}{{0,10}}?{_NUM}件"),
     ),
-    ("carried_forward", re.compile(rf"{_NUM}件{_GAP}{{0,8}}?(?:结转|顺延|转入|转到)(?:到|至)?下一?年")),
+    (
+        "carried_forward",
+        re.compile(rf"{_NUM}件{_GAP}{{0,8}}?(?:结转|顺延|转入|转到)(?:到|至)?下一?年"),
+    ),
     ("docs_in_force", re.compile(rf"现行有效的?(?:行政)?规范性文件(?:共计|共)?\s*{_NUM}件")),
     ("docs_in_force", re.compile(rf"(?:行政)?规范性文件现行有效(?:共计|共)?\s*{_NUM}件")),
-    ("docs_issued", re.compile(rf"(?:制发|出台|印发|制定)了?(?:行政)?规范性文件(?:共计|共)?\s*{_NUM}件")),
-    ("docs_issued", re.compile(r"(?:未|没有)(?:制发|出台|印发|制定)(?:或废止)?(?:任何)?(?:行政)?规范性文件")),
+    (
+        "docs_issued",
+        re.compile(rf"(?:制发|出台|印发|制定)了?(?:行政)?规范性文件(?:共计|共)?\s*{_NUM}件"),
+    ),
+    (
+        "docs_issued",
+        re.compile(r"(?:未|没有)(?:制发|出台|印发|制定)(?:或废止)?(?:任何)?(?:行政)?规范性文件"),
+    ),
     ("docs_repealed", re.compile(rf"(?<!拟)废止了?(?:行政)?规范性文件(?:共计|共)?\s*{_NUM}件")),
-    ("docs_repealed", re.compile(r"(?:未|没有)(?:制发|出台|印发|制定)或废止(?:任何)?(?:行政)?规范性文件")),
+    (
+        "docs_repealed",
+        re.compile(r"(?:未|没有)(?:制发|出台|印发|制定)或废止(?:任何)?(?:行政)?规范性文件"),
+    ),
     ("active_total", re.compile(rf"主动公开(?:政府)?信息{_NUM}条")),
 ]
 
@@ -52,9 +66,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 for _col in REQUEST_COLUMNS[:-1]:
     if _col.key != "other_org":
         _PATTERNS.append(
-            (f"applicant_{_col.key}", re.compile(rf"{_col.label}(?:申请人?)?(?:提出)?的?(?:申请)?{_NUM}件"))
+            (
+                f"applicant_{_col.key}",
+                re.compile(rf"{_col.label}(?:申请人?)?(?:提出)?的?(?:申请)?{_NUM}件"),
+            )
         )
-_PATTERNS.append(("applicant_orgs", re.compile(rf"法人或其他组织(?:申请)?(?:提出)?的?(?:申请)?{_NUM}件")))
+_PATTERNS.append(
+    ("applicant_orgs", re.compile(rf"法人或其他组织(?:申请)?(?:提出)?的?(?:申请)?{_NUM}件"))
+)
 
 # Result categories (N4): the rows 予以公开 / 部分公开 and the groups （三）…（六）.
 _ROWS = {r.key: r for r in REQUESTS_2021}
@@ -67,7 +86,9 @@ for _kind, _name in RESULT_KINDS.items():
     _PATTERNS.append((_kind, re.compile(rf"(?<!不)(?<!同意){_name}[^。；，,\d]{{0,6}}?{_NUM}件")))
 
 _SUBJECT = re.compile(r"(?:行政)?(复议|诉讼)(?!后起诉)")
-_CASE_TOTAL = re.compile(rf"(?:行政)?(?P<s>复议|诉讼)(?!后)(?:案件|申请)?(?:共计|共|总计|合计)?\s*{_NUM}(?:件|起|宗)")
+_CASE_TOTAL = re.compile(
+    rf"(?:行政)?(?P<s>复议|诉讼)(?!后)(?:案件|申请)?(?:共计|共|总计|合计)?\s*{_NUM}(?:件|起|宗)"
+)
 _CASE_TOTAL_BEFORE = re.compile(
     rf"(?:发生|收到|提起|涉及|共有){_NUM}(?:件|起|份){_GAP}{{0,12}}?(?:行政)?(?P<s>复议|诉讼)"
 )
@@ -89,7 +110,9 @@ OUTCOMES = {
 }
 _ALL_UPHELD = re.compile(r"(?:均|全部|都)(?:获|被|予以|得到)?维持")
 _NO_LOST = re.compile(rf"(?:零|无|未|没有){_GAP}{{0,30}}?败诉")
-_NO_CORRECTED = re.compile(rf"(?:零|无|未|没有){_GAP}{{0,30}}?复议{_GAP}{{0,6}}?(?:被)?(?:纠错|纠正)")
+_NO_CORRECTED = re.compile(
+    rf"(?:零|无|未|没有){_GAP}{{0,30}}?复议{_GAP}{{0,6}}?(?:被)?(?:纠错|纠正)"
+)
 _NONE = re.compile(
     r"(?:未|没有|无)(?:发生|收到|出现|产生|涉及|被申请)?(?P<body>[^。；，,]{0,25}?)"
     r"(?P<what>行政复议(?:[和、及或与]\s*(?:提起)?行政诉讼)?|行政诉讼)(?P<tail>[^。；，,]{0,4})"
@@ -111,7 +134,7 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Percent:
-    """"N件，占比P%": a share the text states, with the numbers near it."""
+    """ "N件，占比P%": a share the text states, with the numbers near it."""
 
     numerator: int
     percent: float
@@ -170,7 +193,9 @@ def _case_claims(number: str, s: str) -> Iterator[Claim]:
     for m in _NO_CORRECTED.finditer(s):
         yield Claim("claim_no_corrected_review", None, number, s, m.group(0))
     for m in _NONE.finditer(s):
-        if re.match(r"纠|败诉|率|被纠", m.group("tail")) or re.search(r"纠错|败诉", m.group("body")):
+        if re.match(r"纠|败诉|率|被纠", m.group("tail")) or re.search(
+            r"纠错|败诉", m.group("body")
+        ):
             continue  # a statement about corrections, handled above
         what = m.group("what")
         for word, subj in SUBJECT_KEYS.items():
@@ -203,7 +228,14 @@ def find_percents(report: Report) -> list[Percent]:
             for m in _PERCENT.finditer(s):
                 decimals = len(m.group("d") or "")
                 out.append(
-                    Percent(int(m.group("n")), float(m.group("p")), decimals, number, s, m.group(0), nearby)
+                    Percent(
+                        int(m.group("n")),
+                        float(m.group("p")),
+                        decimals,
+                        number,
+                        s,
+                        m.group(0),
+                        nearby,
+                    )
                 )
     return out
-

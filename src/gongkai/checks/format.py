@@ -103,8 +103,16 @@ def template_year(ctx: Context) -> Iterator[Finding]:
         problem, table = "使用旧格式（2019年格式的表格）", "active"
     elif rep.template == "2021" and rep.year <= 2020:
         problem, table = "使用了2021年9月才印发的2021年格式", "active"
-    elif rep.template == "2021" and "other" in rep.requests and "other_1_no_correction" not in rep.requests:
-        problem, table, rows = "表三（六）其他处理只印一行（2019年格式的写法），没有分为三项", "requests", ["other"]
+    elif (
+        rep.template == "2021"
+        and "other" in rep.requests
+        and "other_1_no_correction" not in rep.requests
+    ):
+        problem, table, rows = (
+            "表三（六）其他处理只印一行（2019年格式的写法），没有分为三项",
+            "requests",
+            ["other"],
+        )
     if problem is not None:
         yield ctx.finding(
             {"year": rep.year, "problem": problem, "expected": _expected_format(rep.year)},

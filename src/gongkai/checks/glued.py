@@ -215,11 +215,11 @@ def ambiguous(ctx: Context) -> Iterator[Finding]:
 @rule(
     "G3",
     "info",
-    "数字由粘连文字拆分得到",
-    "{table}有{count}个单元格的数字由粘连的文字拆分得到（{how}），请与原文核对",
+    "数值由推断得到",
+    "{table}有{count}个单元格的数值不是直接读出，而是推断得到（{how}），请与原文核对",
     ("读取",),
-    "原文相邻单元格的数字连在一起时，读取程序按表内勾稽关系找到唯一拆分后填入；这些数字不是直接读到的，"
-    "列出以便核对。",
+    "原文相邻单元格的数字连在一起、或行标签无法逐字识别时，读取程序按表内勾稽关系或表格行序推断出"
+    "唯一的读法后填入；这些数值不是直接读到的，列出以便核对。",
 )
 def derived(ctx: Context) -> Iterator[Finding]:
     by_table: dict[str, list[tuple[Value, CellRef]]] = {}

@@ -88,7 +88,7 @@ def legacy_rows(report: Report) -> list[LegacyRow]:
     """The report's legacy rows in document order, each with its indicator (or None)."""
     raw = [(k, *_split(k)) for k in report.legacy]
     first: list[Indicator | None] = []
-    for _, top, label in raw:
+    for _, _top, label in raw:
         cands = _BY_LABEL.get(normalize(label), [])
         first.append(cands[0] if len(cands) == 1 else None)
     rows: list[LegacyRow] = []
@@ -116,7 +116,9 @@ def indicators(report: Report) -> dict[str, LegacyRow]:
 
 def column_names(report: Report, width: int) -> list[str]:
     cols = list(report.legacy_columns)
-    return cols if len(cols) >= width else [*cols, *(f"第{i + 1}列" for i in range(len(cols), width))]
+    return (
+        cols if len(cols) >= width else [*cols, *(f"第{i + 1}列" for i in range(len(cols), width))]
+    )
 
 
 def values(report: Report, key: str) -> list[Number | None]:
@@ -132,7 +134,7 @@ def missing_table(report: Report) -> str | None:
 
 
 def _parts_of(rows: list[LegacyRow], parent: str) -> list[LegacyRow] | None:
-    """The rows of ``parent``'s parts when they follow it completely and nothing unknown intrudes."""
+    """The rows of ``parent``'s parts, when they follow it completely with nothing unknown."""
     pos = next(i for i, r in enumerate(rows) if r.indicator and r.indicator.key == parent)
     top = rows[pos].top
     parts: list[LegacyRow] = []
@@ -143,10 +145,15 @@ def _parts_of(rows: list[LegacyRow], parent: str) -> list[LegacyRow] | None:
     children = [r for r in parts if r.indicator and r.indicator.parent == parent]
     if {r.indicator.key for r in children if r.indicator} != set(PARTITIONS[parent]):
         return None
-    if j < len(rows) and rows[j].indicator is None and rows[j].top == top:
-        # an unknown row numbered like the parts is a part we cannot name: do not judge the sum
-        if numbering(rows[j].label) == numbering(children[-1].label):
-            return None
+    # an unknown row numbered like the parts is a part we cannot name: do not judge the sum
+    nxt = rows[j] if j < len(rows) else None
+    if (
+        nxt
+        and nxt.indicator is None
+        and nxt.top == top
+        and numbering(nxt.label) == numbering(children[-1].label)
+    ):
+        return None
     return children
 
 
@@ -189,7 +196,10 @@ def sums(ctx: Context) -> Iterator[Finding]:
                         "value": total,
                         "parts_sum": parts_sum,
                         "parts": join_labels(
-                            (f"{normalize(p.label)}{v}" for p, v in zip(parts, column, strict=True)),
+                            (
+                                f"{normalize(p.label)}{v}"
+                                for p, v in zip(parts, column, strict=True)
+                            ),
                             limit=8,
                         ),
                     },
@@ -208,7 +218,8 @@ def sums(ctx: Context) -> Iterator[Finding]:
     "累计数小于本期数",
     "「{label}」{cumulative_column}为{cumulative}，小于{current_column}{current}",
     ("表内", "旧版"),
-    "统计附表的“历年累计”“本年累计”包含本期（本年度）数字，不能小于它（实例：平潭统计表“{YYYY}年度 / 历年累计”两列）。",
+    "统计附表的“历年累计”“本年累计”包含本期（本年度）数字，不能小于它"
+    "（实例：平潭统计表有“××年度”“历年累计”两列）。",
 )
 def cumulative(ctx: Context) -> Iterator[Finding]:
     rep = ctx.report

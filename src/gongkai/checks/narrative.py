@@ -16,7 +16,7 @@ from .figures import CASE_SUBJECTS, Figure, case_figures, figures
 from .finder import find_claims, find_percents
 
 OVERVIEW_MAX_HAN = 1000  # 30号: 总体情况“原则上不超过1000字”
-_MISMATCH = "正文「{quote}」与表格不符：{expected}"
+_MISMATCH = "正文「{quote}」（{stated}）与表格不符：{expected}"
 
 
 def _table_of(figs: list[Figure]) -> str | None:
@@ -56,8 +56,14 @@ def _compare(ctx: Context, wanted: Callable[[str], bool]) -> Iterator[Finding]:
             },
             table=_table_of(options),
             rows=[claim.section],
-            cells=[section_ref(rep, claim.section, claim.sentence), *(c for f in options for c in f.cells)],
-            numbers={"stated": claim.value, **{f"table_{i}": f.value for i, f in enumerate(options)}},
+            cells=[
+                section_ref(rep, claim.section, claim.sentence),
+                *(c for f in options for c in f.cells),
+            ],
+            numbers={
+                "stated": claim.value,
+                **{f"table_{i}": f.value for i, f in enumerate(options)},
+            },
         )
 
 
@@ -194,7 +200,9 @@ def percents(ctx: Context) -> Iterator[Finding]:
 def _claim_holds(kind: str, figs: dict[str, Figure]) -> tuple[bool, list[Figure]] | None:
     """Whether an assertion such as 均获维持 holds, and the figures that decide it."""
     for subj in CASE_SUBJECTS:
-        total, upheld, corrected = (figs.get(f"{subj}_{n}") for n in ("total", "upheld", "corrected"))
+        total, upheld, corrected = (
+            figs.get(f"{subj}_{n}") for n in ("total", "upheld", "corrected")
+        )
         if kind == f"claim_all_upheld_{subj}" and total and upheld:
             return upheld.value == total.value, [total, upheld]
         if kind == f"claim_no_corrected_{subj}" and corrected:
@@ -238,7 +246,10 @@ def case_claims(ctx: Context) -> Iterator[Finding]:
             {"quote": claim.quote, "actual": actual},
             table=_table_of(used),
             rows=[claim.section],
-            cells=[section_ref(rep, claim.section, claim.sentence), *(c for f in shown for c in f.cells)],
+            cells=[
+                section_ref(rep, claim.section, claim.sentence),
+                *(c for f in shown for c in f.cells),
+            ],
         )
 
 
@@ -267,4 +278,3 @@ def overview_length(ctx: Context) -> Iterator[Finding]:
             rows=["一"],
             cells=[section_ref(rep, "一")],
         )
-

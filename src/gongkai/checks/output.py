@@ -1,4 +1,4 @@
-"""Renderers for findings: Chinese text for people, JSON for machines, a self-contained HTML page."""
+"""Renderers for findings: Chinese text for people, JSON for machines, a self-contained page."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def describe_report(rep: Report) -> str:
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    out = dict.fromkeys(SEVERITIES, 0)
+    out: dict[str, int] = {s: 0 for s in SEVERITIES}
     for f in findings:
         if f.applicable:
             out[f.severity] += 1
@@ -40,7 +40,7 @@ def _summary(c: dict[str, int]) -> str:
 def findings_text(pairs: Pairs, failures: Failures = ()) -> str:
     """Findings in Chinese, grouped by report, errors first, each with where to look."""
     lines: list[str] = []
-    total = dict.fromkeys(SEVERITIES, 0)
+    total: dict[str, int] = {s: 0 for s in SEVERITIES}
     n = 0
     for rep, findings in pairs:
         n += 1
@@ -83,7 +83,7 @@ def report_json(rep: Report, findings: Sequence[Finding]) -> dict[str, Any]:
 def findings_json(pairs: Pairs, failures: Failures = ()) -> str:
     """Findings as JSON: {"reports": [...], "failures": [...], "counts": {...}}."""
     reports = [report_json(rep, findings) for rep, findings in pairs]
-    total = dict.fromkeys(SEVERITIES, 0)
+    total: dict[str, int] = {s: 0 for s in SEVERITIES}
     for r in reports:
         for s in SEVERITIES:
             total[s] += r["counts"][s]

@@ -39,6 +39,17 @@ def selectors(value: str | Iterable[str] | None) -> set[str] | None:
     return {s.strip() for s in items if s.strip()}
 
 
+def validate_selectors(
+    select: str | Iterable[str] | None, ignore: str | Iterable[str] | None
+) -> tuple[set[str] | None, set[str]]:
+    """The parsed selectors; an unknown code, letter or tag raises GongkaiError."""
+    chosen, skipped = selectors(select), selectors(ignore) or set()
+    unknown = RULES.unknown_selectors([*(chosen or ()), *skipped])
+    if unknown:
+        raise GongkaiError(f"未知的规则代码或标签：{'、'.join(sorted(unknown))}")
+    return chosen, skipped
+
+
 def check(
     report: Report,
     previous: Report | None = None,
@@ -52,10 +63,7 @@ def check(
     :param ignore: skip rules whose code, family letter or tag is listed.
     :raises GongkaiError: for an unknown code or tag.
     """
-    chosen, skipped = selectors(select), selectors(ignore) or set()
-    unknown = RULES.unknown_selectors([*(chosen or ()), *skipped])
-    if unknown:
-        raise GongkaiError(f"未知的规则代码或标签：{'、'.join(sorted(unknown))}")
+    chosen, skipped = validate_selectors(select, ignore)
     findings: list[Finding] = []
     for item in RULES.select(chosen, skipped):
         if item.func is None:
@@ -138,7 +146,9 @@ class Batch:
 def report_files(path: Path) -> list[Path]:
     """A file itself, or every report file under a directory (recursively, sorted)."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+        return sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+        )
     return [path]
 
 
@@ -172,7 +182,9 @@ def _load_all(paths: Iterable[str | Path], batch: Batch) -> list[Report]:
             except GongkaiError as exc:
                 batch.failures.append((str(file), exc.message))
             except Exception as exc:  # a reader bug: report it for this file, go on with the rest
-                batch.failures.append((str(file), f"读取时出现内部错误（{type(exc).__name__}: {exc}）"))
+                batch.failures.append(
+                    (str(file), f"读取时出现内部错误（{type(exc).__name__}: {exc}）")
+                )
     return reports
 
 
@@ -188,6 +200,7 @@ def check_paths(
     :param previous: extra previous-year reports to compare with; they are not checked
         themselves. With one report and one previous report the two are paired directly.
     """
+    validate_selectors(select, ignore)
     batch = Batch()
     reports = _load_all(paths, batch)
     earlier = _load_all(previous, batch)

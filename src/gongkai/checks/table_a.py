@@ -144,9 +144,7 @@ def in_force(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _pair(
-    ctx: Context, smaller: str, larger: str, keys: tuple[str, ...]
-) -> Iterator[Finding]:
+def _pair(ctx: Context, smaller: str, larger: str, keys: tuple[str, ...]) -> Iterator[Finding]:
     """Findings where column ``smaller`` exceeds column ``larger`` (2019 template)."""
     rep = ctx.report
     if (reason := missing_table(rep, "2019")) is not None:
@@ -218,7 +216,12 @@ def item_change(ctx: Context) -> Iterator[Finding]:
         if prev is not None and change is not None and prev + change < 0:
             cols = [_col(row, "prev_year_items"), _col(row, "change")]
             yield ctx.finding(
-                {"row": row.label, "previous": prev, "change": change, "result": clean(prev + change)},
+                {
+                    "row": row.label,
+                    "previous": prev,
+                    "change": change,
+                    "result": clean(prev + change),
+                },
                 table=TABLE,
                 rows=[row.key],
                 columns=["prev_year_items", "change"],

@@ -272,9 +272,7 @@ def blanks(ctx: Context) -> Iterator[Finding]:
         flagged = [
             k
             for k in empty
-            if whole_total_blank
-            or nonzero(column_values)
-            or nonzero([v.number for v in grid[k]])
+            if whole_total_blank or nonzero(column_values) or nonzero([v.number for v in grid[k]])
         ]
         if flagged:
             yield ctx.finding(
@@ -303,7 +301,12 @@ def _other_share(ctx: Context, key: str, template_name: str) -> Iterator[Finding
         return
     if other >= OTHER_MIN_COUNT and other / total >= OTHER_SHARE_WARN:
         yield ctx.finding(
-            {"row": row_label(key), "other": other, "total": total, "share": show_share(other, total)},
+            {
+                "row": row_label(key),
+                "other": other,
+                "total": total,
+                "share": show_share(other, total),
+            },
             table=TABLE,
             rows=[key, "total"],
             columns=["total"],
@@ -373,4 +376,3 @@ def carried_forward_bound(ctx: Context) -> Iterator[Finding]:
                     request_cell(rep, k, col) for k in ("carried_forward", "new", "carried_over")
                 ],
             )
-

@@ -41,10 +41,14 @@ def extract(doc: Document) -> Report:
     if received is not None:
         hints.append(lambda a: "new" in a and a["new"][6] == received)
         hints.append(
-            lambda a: "new" in a and "carried_over" in a and a["new"][6] + a["carried_over"][6] == received
+            lambda a: (
+                "new" in a
+                and "carried_over" in a
+                and a["new"][6] + a["carried_over"][6] == received
+            )
         )
     if regions.b is not None:
-        rep.requests, warns = read_requests(stream, tokens, regions.b, hints[:1], bounds)
+        rep.requests, warns = read_requests(stream, tokens, regions.b, hints, bounds)
         rep.warnings.extend(warns)
     template = detect_template(tokens, regions, set(rep.requests))
     if regions.a is not None and template is not None:
@@ -85,7 +89,9 @@ def _sections(stream: Stream, headings: list) -> dict[str, SectionText]:  # type
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(stream.text)
         text = stream.plain(h.end, end)
-        out[h.number] = SectionText(h.number, re.sub(r"\s+", "", h.title), text, stream.source_at(h.start))
+        out[h.number] = SectionText(
+            h.number, re.sub(r"\s+", "", h.title), text, stream.source_at(h.start)
+        )
     return out
 
 
@@ -96,6 +102,3 @@ def _received(sections: dict[str, SectionText]) -> int | None:
         if m:
             return int(m.group(1))
     return None
-
-
-_ = solver  # re-exported for callers that want the solver rules

@@ -23,7 +23,9 @@ def _header(table: Table) -> tuple[int, int, list[int]] | None:
             continue
         unit_col = next(i for i, t in enumerate(texts) if t in units)
         values = [
-            i for i in range(unit_col + 1, len(row)) if not row[i].covered and texts[i] and texts[i] not in skip
+            i
+            for i in range(unit_col + 1, len(row))
+            if not row[i].covered and texts[i] and texts[i] not in skip
         ]
         return r, unit_col, values
     return None

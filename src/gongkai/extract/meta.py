@@ -59,7 +59,7 @@ def _head_text(doc: Document, limit: int = 12) -> str:
 
 
 def _clean_agency(text: str) -> str | None:
-    text = _JUNK.sub("", text).strip("“”\"《》-—·:：")
+    text = _JUNK.sub("", text).strip('“”"《》-—·:：')
     text = _AGENCY_TAIL.sub("", text)
     text = re.sub(r"^(?:\d+|[-—])+", "", text)
     return text if len(text) >= 2 else None

@@ -66,9 +66,7 @@ def group_total_rule(group: int) -> RowRule:
     """Each run of ``group`` cells ends with the sum of the others (Table C)."""
 
     def ok(r: Reading) -> bool:
-        return all(
-            sum(r[i : i + group - 1]) == r[i + group - 1] for i in range(0, len(r), group)
-        )
+        return all(sum(r[i : i + group - 1]) == r[i + group - 1] for i in range(0, len(r), group))
 
     return ok
 
@@ -88,7 +86,9 @@ def solve(
     only when some reading satisfies them.
     """
     fixed = {k: c[0] for k, c in candidates.items() if len(c) == 1}
-    open_rows = sorted((k for k, c in candidates.items() if len(c) > 1), key=lambda k: len(candidates[k]))
+    open_rows = sorted(
+        (k for k, c in candidates.items() if len(c) > 1), key=lambda k: len(candidates[k])
+    )
     solutions: list[Assignment] = []
     nodes = 0
 
@@ -115,12 +115,12 @@ def solve(
             narrowed = [s for s in solutions if hint(s)]
             if narrowed:
                 solutions = narrowed
-        return {k: _consensus([s[k] for s in solutions]) for k in candidates}
+        return {k: consensus([s[k] for s in solutions]) for k in candidates}
     # No joint reading (the document's own arithmetic is off) or too many: per row only.
-    return {k: _consensus(c) if c else [] for k, c in candidates.items()}
+    return {k: consensus(c) if c else [] for k, c in candidates.items()}
 
 
-def _consensus(readings_: Sequence[Reading]) -> list[int | None]:
+def consensus(readings_: Sequence[Reading]) -> list[int | None]:
     if not readings_:
         return []
     first = readings_[0]

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .. import templates as T
 from ..model import Document, Paragraph, Provenance
-from .text import CELL_SEP, WS, join_wrapped_digits, label_pattern, norm
+from .text import CELL_SEP, join_wrapped_digits, label_pattern, norm
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,11 @@ class Tables:
 def find_regions(tokens: Sequence[Token], end: int) -> Regions:
     a_start = next((t.start for t in tokens if t.spec.kind == "Amark"), None)
     b_start = next(
-        (t.start for t in tokens if t.spec.kind == "Bmark" or (t.spec.kind == "B" and t.spec.key == "new")),
+        (
+            t.start
+            for t in tokens
+            if t.spec.kind == "Bmark" or (t.spec.kind == "B" and t.spec.key == "new")
+        ),
         None,
     )
     after_b = b_start if b_start is not None else (a_start or 0)
@@ -54,14 +58,23 @@ def find_regions(tokens: Sequence[Token], end: int) -> Regions:
         # The header starts at the 行政复议 caption just before 行政诉讼.
         review = [t.start for t in tokens if t.spec.key == "review" and after_b < t.start < c_start]
         c_start = review[-1] if review else c_start
-    a = (a_start, b_start if b_start is not None and b_start > a_start else c_start or end) if a_start is not None else None
+    a = (
+        (a_start, b_start if b_start is not None and b_start > a_start else c_start or end)
+        if a_start is not None
+        else None
+    )
     b = (b_start, c_start if c_start is not None else end) if b_start is not None else None
     c = (c_start, end) if c_start is not None else None
     return Regions(a, b, c)
 
 
 def _segments(
-    stream: Stream, tokens: Sequence[Token], kinds: set[str], lo: int, hi: int, bounds: Sequence[int] = ()
+    stream: Stream,
+    tokens: Sequence[Token],
+    kinds: set[str],
+    lo: int,
+    hi: int,
+    bounds: Sequence[int] = (),
 ) -> list[Segment]:
     """Labelled rows in [lo, hi): each token of ``kinds`` with its values, plus unknown rows.
 
@@ -131,7 +144,11 @@ def detect_template(tokens: Sequence[Token], regions: Regions, b_keys: set[str])
 
 
 def read_active(
-    stream: Stream, tokens: Sequence[Token], region: tuple[int, int], template: str, bounds: Sequence[int]
+    stream: Stream,
+    tokens: Sequence[Token],
+    region: tuple[int, int],
+    template: str,
+    bounds: Sequence[int],
 ) -> tuple[dict[str, list[Value]], list[str]]:
     rows = T.template_for(template).active_rows
     segs = _segments(stream, tokens, {"A"}, *region, bounds)
@@ -146,36 +163,38 @@ def read_active(
     out: dict[str, list[Value]] = {}
     warnings = []
     for row in rows:
-        seg = found.get(row.key)
-        if seg is None:
+        if row.key not in found:
             continue
         n = len(row.columns)
-        vals = trim_blanks(seg.values, n)
+        vals = trim_blanks(found[row.key].values, n)
         note = INFERRED_LABEL if row.key in inferred else None
         if len(vals) == n:
             out[row.key] = [_value(stream, v, note) for v in vals]
         elif vals:
-            got = _split_glued(stream, vals, n, None, note)
+            got = _split_glued(stream, vals, n, None)
             out[row.key] = got
             if any(v.ambiguous for v in got):
-                warnings.append(f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{''.join(v.raw for v in vals)}")
+                warnings.append(
+                    f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{''.join(v.raw for v in vals)}"
+                )
     return out, warnings
 
 
-def _split_glued(stream: Stream, vals: list[Tok], n: int, rule: solver.RowRule | None, note: str | None) -> list[Value]:
+def _split_glued(
+    stream: Stream, vals: list[Tok], n: int, rule: solver.RowRule | None
+) -> list[Value]:
     """A row read as fewer pieces than cells: split if exactly one reading fits."""
     found = solver.readings([v.raw for v in vals], n, rule)
-    if found:
-        cells = solver._consensus(found)
-        return _glued_values(stream, vals, cells)
-    return _glued_values(stream, vals, [None] * n)
+    return _glued_values(stream, vals, solver.consensus(found) if found else [None] * n)
 
 
 def _glued_values(stream: Stream, vals: list[Tok], cells: Sequence[int | None]) -> list[Value]:
     raw = "".join(v.raw for v in vals)
     src = stream.source_at(vals[0].pos)
     return [
-        Value(c, str(c), None, src, GLUED) if c is not None else Value(None, raw, None, src, GLUED, True)
+        Value(c, str(c), None, src, GLUED)
+        if c is not None
+        else Value(None, raw, None, src, GLUED, True)
         for c in cells
     ]
 
@@ -190,7 +209,51 @@ def read_requests(
     hints: Sequence[solver.JointRule],
     bounds: Sequence[int],
 ) -> tuple[dict[str, list[Value]], list[str]]:
-    segs = _segments(stream, tokens, {"B", "Bgroup"}, *region, bounds)
+    found, unknown = _request_segments(_segments(stream, tokens, {"B", "Bgroup"}, *region, bounds))
+    rows = T.REQUESTS_2019 if "other" in found else T.REQUESTS_2021
+    inferred = _assign_unknown(found, unknown, [(r.key, r.label) for r in rows])
+    width = len(T.REQUEST_COLUMNS)
+    out: dict[str, list[Value]] = {}
+    candidates: dict[str, list[solver.Reading]] = {}
+    glued: dict[str, list[Tok]] = {}
+    warnings: list[str] = []
+    for key, seg in found.items():
+        vals = trim_blanks(seg.values, width)
+        filled = [v for v in vals if v.raw]
+        if len(vals) == width:
+            note = INFERRED_LABEL if key in inferred else None
+            out[key] = [_value(stream, v, note) for v in vals]
+        elif filled and (not seg.grid or len(filled) == 1):
+            glued[key] = filled
+            reads = solver.readings([v.raw for v in filled], width, solver.row_total_rule(width))
+            if reads:
+                candidates[key] = reads
+        elif filled:
+            # Real cell boundaries but the wrong number of cells: no position is certain.
+            out[key] = _glued_values(stream, filled, [None] * width)
+            warnings.append(f"表三“{key}”一行有 {len(vals)} 个单元格，应为 {width} 个，未作猜测")
+    if glued:
+        known = {
+            k: tuple(int(v.number or 0) for v in vals)
+            for k, vals in out.items()
+            if all(isinstance(v.value, int) for v in vals)
+        }
+        results = {r.key for r in rows if r.group is not None} & (set(known) | set(candidates))
+        solved = solver.solve(
+            {**{k: [r] for k, r in known.items()}, **candidates}, _request_rules(results), hints
+        )
+        for key, toks in glued.items():
+            cells = solved.get(key) or [None] * width
+            out[key] = _glued_values(stream, toks, cells)
+            if any(c is None for c in cells):
+                raw = "".join(t.raw for t in toks)
+                warnings.append(f"表三“{key}”一行数字粘连，无法唯一拆分，未作猜测：{raw}")
+    order = [r.key for r in rows] + list(T.SUBTOTAL_KEYS.values())
+    return {k: out[k] for k in order if k in out}, warnings
+
+
+def _request_segments(segs: list[Segment]) -> tuple[dict[str, Segment], list[Segment]]:
+    """Table B rows by key (first occurrence with values), and rows with unknown labels."""
     found: dict[str, Segment] = {}
     unknown = []
     for seg in segs:
@@ -198,51 +261,18 @@ def read_requests(
             unknown.append(seg)
             continue
         key = seg.token.spec.key
+        has_values = any(v.raw for v in seg.values)
         if seg.token.spec.kind == "Bgroup":
-            if not any(v.raw for v in seg.values) or key not in T.SUBTOTAL_KEYS:
-                continue
+            if not has_values or key not in T.SUBTOTAL_KEYS:
+                continue  # a group caption: no numbers of its own
             key = T.SUBTOTAL_KEYS[key]
-        if key == "other" and not any(v.raw for v in seg.values):
-            continue  # （六）其他处理 as a group caption
+        if key == "other" and not has_values:
+            continue  # （六）其他处理 as the caption of its three sub-rows
         if key not in found or not found[key].values:
             found[key] = seg
-    if "other" in found and any(k.startswith("other_") and k[6].isdigit() for k in found):
-        found["other_subtotal"] = found.pop("other")
-    layout = "2019" if "other" in found else "2021"
-    order = [(r.key, r.label) for r in T.request_rows_for(layout, set(found) | ({"other"} if layout == "2019" else set()))]
-    inferred = _assign_unknown(found, unknown, order)
-
-    width = len(T.REQUEST_COLUMNS)
-    out: dict[str, list[Value]] = {}
-    candidates: dict[str, list[solver.Reading]] = {}
-    glued: dict[str, list[Tok]] = {}
-    for key, seg in found.items():
-        vals = trim_blanks(seg.values, width)
-        note = INFERRED_LABEL if key in inferred else None
-        if len(vals) == width:
-            out[key] = [_value(stream, v, note) for v in vals]
-        elif vals and any(v.raw for v in vals):
-            reads = solver.readings([v.raw for v in vals if v.raw], width, solver.row_total_rule(width))
-            if reads is None or not reads:
-                loose = solver.readings([v.raw for v in vals if v.raw], width)
-                reads = loose if loose and len(loose) <= 50 else None
-            if reads:
-                candidates[key] = reads
-            glued[key] = [v for v in vals if v.raw]
-    warnings: list[str] = []
-    if glued:
-        known = {k: tuple(int(v.number) if v.number is not None else 0 for v in vals) for k, vals in out.items() if all(v.number is not None for v in vals)}
-        cands = {**{k: [r] for k, r in known.items()}, **candidates}
-        results = set(k for k in cands if k in {r.key for r in T.request_rows_for(layout, set(found)) if r.group})
-        rules = _request_rules(results)
-        solved = solver.solve(cands, rules, hints)
-        for key, toks in glued.items():
-            cells = solved.get(key) or [None] * width
-            out[key] = _glued_values(stream, toks, cells)
-            if any(c is None for c in cells):
-                warnings.append(f"表三“{key}”一行数字粘连，存在多种拆分，未作猜测：{''.join(t.raw for t in toks)}")
-    order_keys = [k for k, _ in order] + [k for k in T.SUBTOTAL_KEYS.values()]
-    return {k: out[k] for k in sorted(out, key=lambda k: order_keys.index(k) if k in order_keys else 99)}, warnings
+    if "other" in found and any(k in found for k in ("other_1_no_correction", "other_3_other")):
+        found["other_subtotal"] = found.pop("other")  # printed subtotal above sub-rows
+    return found, unknown
 
 
 def _request_rules(result_keys: set[str]) -> list[solver.JointRule]:
@@ -251,7 +281,8 @@ def _request_rules(result_keys: set[str]) -> list[solver.JointRule]:
         if not all(k in a for k in need):
             return True
         return all(
-            a["new"][c] + a["carried_over"][c] == a["total"][c] + a["carried_forward"][c] for c in range(7)
+            a["new"][c] + a["carried_over"][c] == a["total"][c] + a["carried_forward"][c]
+            for c in range(7)
         )
 
     def outcomes(a: solver.Assignment) -> bool:
@@ -265,7 +296,9 @@ def _request_rules(result_keys: set[str]) -> list[solver.JointRule]:
 # -- Table C -----------------------------------------------------------------------------
 
 
-def read_review(stream: Stream, tokens: Sequence[Token], region: tuple[int, int]) -> tuple[list[Value] | None, list[str]]:
+def read_review(
+    stream: Stream, tokens: Sequence[Token], region: tuple[int, int]
+) -> tuple[list[Value] | None, list[str]]:
     lo, hi = region
     heads = [t for t in tokens if lo <= t.start < hi and t.spec.kind == "Chead"]
     if not heads:
@@ -280,9 +313,9 @@ def read_review(stream: Stream, tokens: Sequence[Token], region: tuple[int, int]
         line_end = hi if line_end < 0 else min(line_end, hi)
         line = text[pos:line_end]
         if stream.grid_at(pos) and "\ue000" in line:
-            cells, off = line.split("\ue000"), pos
+            off = pos
             row = []
-            for cell in cells:
+            for cell in line.split("\ue000"):
                 row.append(Tok(cell.strip(), off))
                 off += len(cell) + 1
             if any(parse_value(c.raw) is not None and c.raw for c in row):
@@ -302,9 +335,11 @@ def read_review(stream: Stream, tokens: Sequence[Token], region: tuple[int, int]
     if not vals:
         return None, ["表四（行政复议、行政诉讼）未读到数字"]
     if len(vals) > n:
-        return [_value(stream, v) for v in vals[:n]], [f"表四读到 {len(vals)} 个数字，多于 15 个，只取前 15 个"]
+        return [_value(stream, v) for v in vals[:n]], [
+            f"表四读到 {len(vals)} 个数字，多于 15 个，只取前 15 个"
+        ]
     reads = solver.readings([v.raw for v in vals if v.raw], n, solver.group_total_rule(5))
-    cells = solver._consensus(reads) if reads else [None] * n
+    cells: list[int | None] = solver.consensus(reads) if reads else [None] * n
     out = _glued_values(stream, [v for v in vals if v.raw], cells)
     warns = []
     if not reads:

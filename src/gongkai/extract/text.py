@@ -36,7 +36,7 @@ CELL_SEP = "\ue000"  # joins the cells of one table row in the extraction stream
 _CHAR_CLASS = {
     "(": "[(（]",
     ")": "[)）]",
-    '"': "[\"“”＂「」]?",
+    '"': '["“”＂「」]?',
     ".": "[.、．]?",
     ",": "[,，]",
     ":": "[:：]",

@@ -160,7 +160,7 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
     pdf = _open(data, path)
     try:
         title = _metadata_title(pdf)
-        lines, pages = _all_lines(pdf, path)
+        lines, pages, warnings = _all_lines(pdf, path)
     finally:
         pdf.close()
     lines = [ln for ln in lines if not _is_page_number(ln)]
@@ -181,7 +181,7 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
         else:
             text = ln.text(value_columns[ln.page])
         blocks.append(Paragraph(text, Provenance(page=ln.page, line=k)))
-    return Document(list(blocks), path=path, format="pdf", title=title)
+    return Document(list(blocks), path=path, format="pdf", title=title, warnings=warnings)
 
 
 def _open(data: bytes, path: str | None) -> pdfium.PdfDocument:
@@ -203,26 +203,39 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
     return title or None
 
 
-def _all_lines(pdf: pdfium.PdfDocument, path: str | None) -> tuple[list[_Line], int]:
+def _all_lines(pdf: pdfium.PdfDocument, path: str | None) -> tuple[list[_Line], int, list[str]]:
+    """Lines of every page, the page count, and warnings for pages that could not be read."""
     try:
         n_pages = len(pdf)
-        lines: list[_Line] = []
-        for index in range(n_pages):
-            page = pdf[index]
-            try:
-                textpage = page.get_textpage()
-                try:
-                    glyphs = _glyphs(textpage.raw)
-                finally:
-                    textpage.close()
-                if glyphs:
-                    height = page.get_height()
-                    lines.extend(_layout(glyphs, index + 1, height, _edges(page.raw, height)))
-            finally:
-                page.close()
-    except pdfium.PdfiumError:
+    except (pdfium.PdfiumError, ValueError):
         raise GongkaiError(MSG_DAMAGED, path) from None
-    return lines, n_pages
+    lines: list[_Line] = []
+    bad: list[int] = []
+    for index in range(n_pages):
+        try:
+            lines.extend(_page(pdf, index))
+        except (pdfium.PdfiumError, ValueError):  # one broken page need not lose the others
+            bad.append(index + 1)
+    if n_pages and len(bad) == n_pages:
+        raise GongkaiError(MSG_DAMAGED, path)
+    warnings = [f"第{n}页无法读取（PDF 可能部分损坏），已跳过" for n in bad]
+    return lines, n_pages, warnings
+
+
+def _page(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            glyphs = _glyphs(textpage.raw)
+        finally:
+            textpage.close()
+        if not glyphs:
+            return []
+        height = page.get_height()
+        return _layout(glyphs, index + 1, height, _edges(page.raw, height))
+    finally:
+        page.close()
 
 
 def _glyphs(tp: object) -> list[_Glyph]:

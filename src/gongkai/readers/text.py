@@ -137,7 +137,10 @@ def _tab_table(lines: list[str], start: int, end: int, index: int) -> Table:
             parts = lines[k].split("\t")
             rows.append(
                 [
-                    Cell(_clean(p), Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=c + 1))
+                    Cell(
+                        _clean(p),
+                        Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=c + 1),
+                    )
                     for c, p in enumerate(parts)
                 ]
             )
@@ -158,7 +161,9 @@ def _pipe_table(lines: list[str], start: int, end: int, index: int) -> Table:
             parts = parts[:-1]
         rows.append(
             [
-                Cell(_clean(p), Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=c + 1))
+                Cell(
+                    _clean(p), Provenance(line=k + 1, table=table_no, row=len(rows) + 1, col=c + 1)
+                )
                 for c, p in enumerate(parts)
             ]
         )
