@@ -68,7 +68,7 @@ def same_text_last_year(case: str) -> Builder:
 
 # -- 2019 template and legacy cumulative columns: none in the corpus, so p001 / s002 changed --
 
-ACTIVE_2019 = {
+ACTIVE_2019: dict[str, list[object]] = {
     "规章": [2, 2, 10],
     "规范性文件": [5, 5, 30],
     "行政许可": [20, 2, 550],
@@ -97,7 +97,7 @@ def with_active(corpus: Path, **rows: list[object]) -> Built:
 
 def previous_2019(corpus: Path, **rows: list[object]) -> Built:
     """A 2020 report and its 2019 predecessor, consistent unless ``rows`` change the latter."""
-    earlier = {
+    earlier: dict[str, list[object]] = {
         "规章": [1, 1, 8],
         "规范性文件": [4, 4, 25],
         "行政许可": [18, 2, 500],

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from corpus_util import LOCAL_CORPUS, SHARED_CORPUS, load_label
 
 import gongkai
 from gongkai.checks import Finding, check
 from gongkai.report import CellValue, Report, SectionText, Value
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPORA = [
-    p
-    for p in (ROOT / "tests" / "corpus", ROOT.parent / "shared" / "corpus")
-    if (p / "labels").is_dir()
-]
-CORPUS_IDS = [f"{p.parent.name}/{p.name}" for p in CORPORA]
+CORPORA = [p for p in (LOCAL_CORPUS, SHARED_CORPUS) if (p / "labels").is_dir()]
+CORPUS_IDS = ["local" if p == LOCAL_CORPUS else "shared" for p in CORPORA]
 
 
 def cases(corpus: Path) -> list[str]:
@@ -31,8 +27,7 @@ def raw_path(corpus: Path, case: str) -> Path:
 
 
 def label(corpus: Path, case: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((corpus / "labels" / f"{case}.json").read_text("utf-8"))
-    return data
+    return load_label(corpus / "labels" / f"{case}.json")
 
 
 def label_report(corpus: Path, case: str) -> Report:
@@ -42,7 +37,7 @@ def label_report(corpus: Path, case: str) -> Report:
     return rep
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: str) -> Report:
     return gongkai.read(path)
 

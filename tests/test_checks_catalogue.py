@@ -59,7 +59,9 @@ def test_a_missing_field_is_a_bug_not_a_blank() -> None:
 def test_failing_case_renders_every_field(code: str, corpus: Path) -> None:
     rep, prev = CASES[code][1](corpus)
     findings = check(rep, prev)
-    assert not [f for f in findings if f.code == "R1"], [f.message for f in findings if f.code == "R1"]
+    assert not [f for f in findings if f.code == "R1"], [
+        f.message for f in findings if f.code == "R1"
+    ]
     mine = [f for f in findings if f.code == code and f.applicable]
     assert mine, f"{code} did not fire on its failing case"
     for f in findings:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from ..report import Number, Report, Value
 from ..templates import (
@@ -24,6 +25,7 @@ from .catalogue import NOT_APPLICABLE, CellRef, Finding, Rule
 # Cell texts that stand for "nothing" (R20); arithmetic treats them as 0, B6/C5 report them.
 PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "空"})
 
+T = TypeVar("T")
 _ROWS: dict[str, Row] = {r.key: r for r in (*REQUESTS_2021, OTHER_SINGLE)}
 _GROUP_LABELS = {g.key: g.label for g in REQUEST_GROUPS}
 _SUBTOTAL_LABELS = {v: f"{_GROUP_LABELS[k]}·小计" for k, v in SUBTOTAL_KEYS.items()}
@@ -32,11 +34,22 @@ _TITLES = {s.number: s.title for s in SECTIONS}
 
 @dataclass
 class Context:
-    """The input of one rule run. ``rule`` is set by the runner before the rule is called."""
+    """The input of one rule run. ``rule`` is set by the runner before the rule is called.
+
+    ``memo`` is shared by the rules of one check, so work such as reading the narrative's
+    numbers is done once per report (see :meth:`cached`).
+    """
 
     report: Report
     previous: Report | None = None
     rule: Rule | None = None
+    memo: dict[str, object] = field(default_factory=dict)
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per check of this report."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(T, self.memo[key])
 
     def _current(self) -> Rule:
         if self.rule is None:

@@ -134,7 +134,7 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Percent:
-    """ "N件，占比P%": a share the text states, with the numbers near it."""
+    """A share the text states ("N件，占比P%"), with the numbers near it."""
 
     numerator: int
     percent: float

@@ -29,12 +29,12 @@ from .context import (
     review_cell,
     row_label,
 )
-from .table_b import BALANCE_ROWS
+from .table_b import BALANCE_ROWS, TOTAL_COL
 from .table_c import WIDTH
 
 Relation = tuple[tuple[int, ...], int]  # (indices of the parts, index of the total)
 Check = Callable[[int, list[Number | None]], bool]
-_ROW_RELATIONS: tuple[Relation, ...] = ((tuple(range(6)), 6),)
+_ROW_RELATIONS: tuple[Relation, ...] = ((tuple(range(TOTAL_COL)), TOTAL_COL),)
 _REVIEW_RELATIONS: tuple[Relation, ...] = tuple(
     (tuple(range(g * WIDTH, g * WIDTH + WIDTH - 1)), g * WIDTH + WIDTH - 1)
     for g in range(len(REVIEW_GROUPS))

@@ -84,7 +84,8 @@ def _cell(
 def _tables(rep: Report, marks: dict[str, tuple[str, list[str]]]) -> list[TableView]:
     views: list[TableView] = []
     if rep.active:
-        t = TableView(TABLE_LABELS["active"], ["信息内容", "数值"])
+        width = max(len(r.columns) for r in rep.active_rows())
+        t = TableView(TABLE_LABELS["active"], ["信息内容", "数值", *[""] * (width - 1)])
         for row in rep.active_rows():
             vals = rep.active.get(row.key, [])
             cells = [

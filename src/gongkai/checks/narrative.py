@@ -19,11 +19,20 @@ OVERVIEW_MAX_HAN = 1000  # 30号: 总体情况“原则上不超过1000字”
 _MISMATCH = "正文「{quote}」（{stated}）与表格不符：{expected}"
 
 
-def _table_of(figs: list[Figure]) -> str | None:
-    for f in figs:
-        for c in f.cells:
-            return c.name.split(".", 1)[0]
-    return None
+def _where(figs: list[Figure]) -> tuple[str | None, list[str], list[str]]:
+    """The table, row keys and column keys of the cells behind the figures."""
+    table, rows, columns = None, [], []
+    for c in (c for f in figs for c in f.cells):
+        parts = c.name.split(".")
+        table = table or parts[0]
+        if parts[0] in ("requests", "active") and len(parts) == 3:
+            rows.append(parts[1])
+            columns.append(parts[2])
+        elif parts[0] == "review_litigation":
+            columns.append(parts[1])
+        elif parts[0] == "legacy":
+            rows.append(c.name.removeprefix("legacy."))
+    return table, rows, columns
 
 
 def _no_text(ctx: Context) -> str | None:
@@ -38,9 +47,9 @@ def _compare(ctx: Context, wanted: Callable[[str], bool]) -> Iterator[Finding]:
     if (reason := _no_text(ctx)) is not None:
         yield ctx.not_applicable(reason, "sections")
         return
-    figs = figures(rep)
+    figs = ctx.cached("figures", lambda: figures(rep))
     seen: set[tuple[str, int | None, str]] = set()
-    for claim in find_claims(rep):
+    for claim in ctx.cached("claims", lambda: find_claims(rep)):
         options = figs.get(claim.kind)
         key = (claim.kind, claim.value, claim.quote)
         if not wanted(claim.kind) or claim.value is None or not options or key in seen:
@@ -48,14 +57,16 @@ def _compare(ctx: Context, wanted: Callable[[str], bool]) -> Iterator[Finding]:
         seen.add(key)
         if any(clean(f.value) == claim.value for f in options):
             continue
+        table, rows, columns = _where(options)
         yield ctx.finding(
             {
                 "quote": claim.quote,
                 "stated": claim.value,
                 "expected": "；".join(f.describe() for f in options),
             },
-            table=_table_of(options),
-            rows=[claim.section],
+            table=table,
+            rows=rows,
+            columns=columns,
             cells=[
                 section_ref(rep, claim.section, claim.sentence),
                 *(c for f in options for c in f.cells),
@@ -182,7 +193,7 @@ def percents(ctx: Context) -> Iterator[Finding]:
     if (reason := _no_text(ctx)) is not None:
         yield ctx.not_applicable(reason, "sections")
         return
-    figs = figures(rep)
+    figs = ctx.cached("figures", lambda: figures(rep))
     table = [int(f.value) for k in ("received", "closed") for f in figs.get(k, [])]
     for p in find_percents(rep):
         candidates = {*table, *p.nearby} - {0}
@@ -229,23 +240,24 @@ def case_claims(ctx: Context) -> Iterator[Finding]:
         return
     figs = case_figures(rep)
     seen: set[tuple[str, str]] = set()
-    for claim in find_claims(rep):
+    for claim in ctx.cached("claims", lambda: find_claims(rep)):
         if not claim.kind.startswith("claim_") or (claim.kind, claim.quote) in seen:
             continue
         seen.add((claim.kind, claim.quote))
         verdict = _claim_holds(claim.kind, figs)
         if verdict is None or verdict[0]:
             continue
-        used = verdict[1]
         subj = next(s for s in CASE_SUBJECTS if claim.kind.endswith(s))
-        shown = [f for f in figs.values() if f in used] + [
-            figs[f"{subj}_{n}"] for n in ("corrected", "other", "pending") if f"{subj}_{n}" in figs
+        outcomes = [
+            figs[k] for n in ("corrected", "other", "pending") if (k := f"{subj}_{n}") in figs
         ]
-        actual = "，".join(dict.fromkeys(f.describe() for f in shown))
+        shown = list(dict.fromkeys([*verdict[1], *outcomes]))
+        table, rows, columns = _where(shown)
         yield ctx.finding(
-            {"quote": claim.quote, "actual": actual},
-            table=_table_of(used),
-            rows=[claim.section],
+            {"quote": claim.quote, "actual": "，".join(f.describe() for f in shown)},
+            table=table,
+            rows=rows,
+            columns=columns,
             cells=[
                 section_ref(rep, claim.section, claim.sentence),
                 *(c for f in shown for c in f.cells),

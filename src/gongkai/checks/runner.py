@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GongkaiError
-from ..readers import REPORT_SUFFIXES
 from ..report import Report
 from .catalogue import RULES, SEVERITY_RANK, Finding, Rule
 from .context import Context
@@ -65,11 +64,12 @@ def check(
     """
     chosen, skipped = validate_selectors(select, ignore)
     findings: list[Finding] = []
+    memo: dict[str, object] = {}
     for item in RULES.select(chosen, skipped):
         if item.func is None:
             continue
         try:
-            findings.extend(item.func(Context(report, previous, item)))
+            findings.extend(item.func(Context(report, previous, item, memo)))
         except Exception as exc:  # a rule's bug must not stop the other rules
             if not RULES.matches(RULE_ERROR, skipped):
                 fields = {"rule": item.code, "error": f"{type(exc).__name__}: {exc}"}
@@ -97,6 +97,8 @@ def same_body(a: str | None, b: str | None) -> bool:
     short, long = sorted((a, b), key=len)
     if len(short) < _MIN_NAME or not long.endswith(short):
         return False
+    if not any(d in short for d in _DIVISION_ENDINGS):
+        return False  # "人民政府" alone names no body
     return long[: len(long) - len(short)].endswith(_DIVISION_ENDINGS)
 
 
@@ -143,48 +145,38 @@ class Batch:
         return not self.failures and self.count("error") == 0
 
 
-def report_files(path: Path) -> list[Path]:
-    """A file itself, or every report file under a directory (recursively, sorted)."""
-    if path.is_dir():
-        return sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
-        )
-    return [path]
-
-
-def load_report(path: Path) -> Report:
-    """A report from a document (via :func:`gongkai.read`) or from a report JSON file."""
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise GongkaiError(f"不是有效的报告JSON文件（{exc}）", str(path)) from exc
-        if not isinstance(data, dict):
-            raise GongkaiError("报告JSON文件的内容应是一个对象", str(path))
-        rep = Report.from_dict(data)
-        rep.path = rep.path or str(path)
-        return rep
-    from ..api import read  # imported here: the extractor is heavy and not needed for JSON
-
-    return read(path)
+def load_json(path: Path) -> Report:
+    """A report from a report JSON file (the shape of Report.to_dict / the corpus labels)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GongkaiError(f"不是有效的报告JSON文件（{exc}）", str(path)) from exc
+    if not isinstance(data, dict):
+        raise GongkaiError("报告JSON文件的内容应是一个对象", str(path))
+    rep = Report.from_dict(data)
+    rep.path = rep.path or str(path)
+    return rep
 
 
 def _load_all(paths: Iterable[str | Path], batch: Batch) -> list[Report]:
+    """Reports from files and directories, in order; failures go to ``batch.failures``."""
+    from ..batch import collect, read_many  # the extractor is heavy: import when needed
+
+    files = collect(paths)
+    documents = {o.path: o for o in read_many(f for f in files if f.suffix.lower() != ".json")}
     reports: list[Report] = []
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            batch.failures.append((str(path), "文件或目录不存在"))
-            continue
-        for file in report_files(path):
+    for f in files:
+        if f.suffix.lower() == ".json":
             try:
-                reports.append(load_report(file))
+                reports.append(load_json(f))
             except GongkaiError as exc:
-                batch.failures.append((str(file), exc.message))
-            except Exception as exc:  # a reader bug: report it for this file, go on with the rest
-                batch.failures.append(
-                    (str(file), f"读取时出现内部错误（{type(exc).__name__}: {exc}）")
-                )
+                batch.failures.append((str(f), exc.message))
+            continue
+        outcome = documents[str(f)]
+        if outcome.report is not None:
+            reports.append(outcome.report)
+        else:
+            batch.failures.append((outcome.path, outcome.error or "无法读取"))
     return reports
 
 

@@ -7,9 +7,9 @@ import re
 from ..errors import NotAReport
 from ..model import Document
 from ..report import Report, SectionText
-from . import solver
 from .legacy import read_legacy
 from .meta import find_meta
+from .solver import JointRule
 from .stream import Stream, find_sections, find_tokens
 from .tables import detect_template, find_regions, read_active, read_requests, read_review
 
@@ -37,14 +37,13 @@ def extract(doc: Document) -> Report:
     if received is not None:
         rep.narrative["received"] = received
 
-    hints = []
+    hints: list[JointRule] = []
     if received is not None:
-        hints.append(lambda a: "new" in a and a["new"][6] == received)
+        # "收到 N 件" means new, or new plus carried over (spec N1): either may narrow readings.
         hints.append(
             lambda a: (
                 "new" in a
-                and "carried_over" in a
-                and a["new"][6] + a["carried_over"][6] == received
+                and received in (a["new"][6], a["new"][6] + a.get("carried_over", (0,) * 7)[6])
             )
         )
     if regions.b is not None:

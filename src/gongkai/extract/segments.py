@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from .stream import Stream, Token
 from .text import CELL_SEP, parse_value
 
-_SPLIT = re.compile(r"[ \t\r\u3000\xa0\ue000]+")
-
 
 @dataclass(slots=True)
 class Tok:
@@ -37,49 +35,107 @@ def _is_free_value(word: str) -> bool:
 
 
 def segments_after(stream: Stream, token: Token, stop: int) -> list[Segment]:
-    """The label ``token`` with its values, plus unknown labelled rows before ``stop``."""
-    text = stream.text
-    if stream.grid_at(token.start):
-        line_end = text.find("\n", token.end)
-        line_end = stop if line_end < 0 else min(line_end, stop)
-        cells = text[token.end : line_end].split(CELL_SEP)
-        seg = Segment(token, token.text, token.start, grid=True)
-        offset = token.end + len(cells[0]) + 1
-        rest = cells[0].strip()
-        if rest and parse_value(rest) is not None and parse_value(rest).value is not None:  # type: ignore[union-attr]
-            # The label and its first number share a cell ("规章 0").
-            seg.values.append(Tok(rest, token.end))
-        for cell in cells[1:]:
-            seg.values.append(Tok(cell.strip(), offset))
-            offset += len(cell) + 1
-        return [seg]
-    return free_segments(stream, token, token.end, stop)
+    """The label ``token`` with its values, plus rows with unknown labels before ``stop``."""
+    return _Walker(stream, token, token.end).run(stop)
 
 
 def free_segments(stream: Stream, token: Token | None, start: int, stop: int) -> list[Segment]:
-    """Split running text into (label text, numbers) runs; the first run belongs to token."""
-    text = stream.text
-    out: list[Segment] = []
-    current = Segment(token, token.text if token else "", token.start if token else start)
-    label_words: list[str] = []
-    label_pos = start
-    for word, pos in _words(text, start, stop):
-        if _is_free_value(word):
-            if label_words and _continues(current, label_words):
-                label_words = []  # the rest of a wrapped label, not a new row
-            if label_words:
-                if current.token is not None or current.values:
-                    out.append(current)
-                current = Segment(None, "".join(label_words), label_pos)
-                label_words = []
-            current.values.append(Tok(word, pos))
-        else:
-            if not label_words:
-                label_pos = pos
-            label_words.append(word)
-    if current.token is not None or current.values:
-        out.append(current)
-    return out
+    """Rows (label text, values) in [start, stop); the first values belong to ``token``."""
+    return _Walker(stream, token, start).run(stop)
+
+
+class _Walker:
+    """Walks lines after a label. Table rows (cells joined by CELL_SEP) keep their blank
+    cells; running text is split into words, numbers glued to text are split off."""
+
+    def __init__(self, stream: Stream, token: Token | None, start: int) -> None:
+        self.stream = stream
+        self.start = start
+        self.out: list[Segment] = []
+        self.current = Segment(token, token.text if token else "", token.start if token else start)
+        self.label: list[str] = []
+        self.label_pos = start
+
+    def run(self, stop: int) -> list[Segment]:
+        text = self.stream.text
+        pos = self.start
+        first = True
+        while pos < stop:
+            end = text.find("\n", pos)
+            end = stop if end < 0 else min(end, stop)
+            if CELL_SEP in text[pos:end] and self.stream.grid_at(pos):
+                self._row(pos, end, own=first and self.current.token is not None)
+            else:
+                for word, at in _words(text, pos, end):
+                    self._word(word, at)
+            first = False
+            pos = end + 1
+        self._flush()
+        return self.out
+
+    def _row(self, lo: int, hi: int, own: bool) -> None:
+        """A table row. ``own``: the row of the current label, which ends at ``lo``."""
+        cells: list[Tok] = []
+        at = lo
+        for cell in self.stream.text[lo:hi].split(CELL_SEP):
+            cells.append(Tok(cell.strip(), at))
+            at += len(cell) + 1
+        if own:
+            head, *rest = cells
+            if head.raw and _is_free_value(head.raw):
+                rest.insert(0, head)  # the label and its first number share a cell
+            self.current.grid = True
+            self.current.values.extend(rest)
+            return
+        k = 0
+        while k < len(cells) and (not cells[k].raw or not _is_value_cell(cells[k].raw)):
+            k += 1
+        label = "".join(c.raw for c in cells[:k])
+        values = cells[k:] if label else _drop_leading_blanks(cells)
+        if not any(v.raw for v in values):
+            if label:
+                self.label.append(label)
+                self.label_pos = cells[0].pos
+            return
+        if label and not _continues(self.current, [label]):
+            self._start(label, next(c.pos for c in cells if c.raw))
+        elif self.current.values:
+            return  # numbers without a label after a complete row: not ours
+        self.label = []
+        self.current.grid = True
+        self.current.values.extend(values)
+
+    def _word(self, word: str, at: int) -> None:
+        if not _is_free_value(word):
+            if not self.label:
+                self.label_pos = at
+            self.label.append(word)
+            return
+        if self.label and not _continues(self.current, self.label):
+            self._start("".join(self.label), self.label_pos)
+        self.label = []  # else: the rest of a wrapped label, not a new row
+        self.current.values.append(Tok(word, at))
+
+    def _start(self, label: str, pos: int) -> None:
+        self._flush()
+        self.current = Segment(None, label, pos)
+
+    def _flush(self) -> None:
+        keep = self.current.token is not None or self.current.values
+        if keep and (not self.out or self.out[-1] is not self.current):
+            self.out.append(self.current)
+
+
+def _is_value_cell(raw: str) -> bool:
+    p = parse_value(raw)
+    return p is not None
+
+
+def _drop_leading_blanks(cells: list[Tok]) -> list[Tok]:
+    k = 0
+    while k < len(cells) and not cells[k].raw:
+        k += 1
+    return cells[k:]
 
 
 _PIECE = re.compile(r"[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?|[^\d+\-]+|[+\-]")

@@ -42,21 +42,32 @@ class Stream:
         self.starts: list[int] = []
         self.sources: list[Provenance] = []
         self.in_grid: list[bool] = []
+        self.in_paragraph: list[bool] = []
         self.line_starts: list[int] = []  # offsets where a paragraph or table row begins
         pos = 0
 
-        def add(text: str, src: Provenance, grid: bool) -> None:
+        def add(text: str, src: Provenance, grid: bool, paragraph: bool = False) -> None:
             nonlocal pos
             self.starts.append(pos)
             self.sources.append(src)
             self.in_grid.append(grid)
+            self.in_paragraph.append(paragraph)
             parts.append(text)
             pos += len(text)
 
         for block in doc.blocks:
             if isinstance(block, Paragraph):
                 self.line_starts.append(pos)
-                add(block.text.replace(CELL_SEP, " ") + "\n", block.source, False)
+                text = block.text.replace(CELL_SEP, " ")
+                if "\t" in text.strip():
+                    # A table row laid out as text (PDF lines with TABs at cell gaps):
+                    # its cells, blanks included, are cells.
+                    pieces = text.strip().split("\t")
+                    for i, piece in enumerate(pieces):
+                        end = CELL_SEP if i < len(pieces) - 1 else "\n"
+                        add(piece.strip() + end, block.source, True, paragraph=True)
+                else:
+                    add(text + "\n", block.source, False, paragraph=True)
                 continue
             for row in block.rows:
                 cells = [c for c in row if not c.covered]
@@ -84,11 +95,11 @@ class Stream:
             start = self.starts[i]
             if start >= hi:
                 break
-            if self.in_grid[i]:
+            if not self.in_paragraph[i]:
                 continue
             end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
             out.append(self.text[max(start, lo) : min(end, hi)])
-        return "".join(out).strip()
+        return "".join(out).replace(CELL_SEP, " ").strip()
 
     def at_line_start(self, pos: int) -> bool:
         i = bisect.bisect_right(self.line_starts, pos) - 1

@@ -92,9 +92,9 @@ def _segments(
     return out
 
 
-def _value(stream: Stream, tok: Tok, derived: str | None = None) -> Value:
+def _value(stream: Stream, tok: Tok, derived: str | None = None, textual: bool = False) -> Value:
     parsed = parse_value(tok.raw)
-    value = tok.raw if parsed is None else parsed.value
+    value = tok.raw if parsed is None or (textual and tok.raw) else parsed.value
     unit = parsed.unit if parsed else None
     return Value(value, tok.raw, unit, stream.source_at(tok.pos), derived)
 
@@ -113,10 +113,13 @@ def _assign_unknown(
         hi = keys.index(after[0]) if after else len(keys)
         missing = [k for k in keys[lo:hi] if k not in found]
         best = max(missing, key=lambda k: _similar(seg.text, labels[k]), default=None)
-        if best is not None and (len(missing) == 1 or _similar(seg.text, labels[best]) >= 0.6):
-            if _similar(seg.text, labels[best]) >= 0.4:
-                found[best] = seg
-                notes.append(best)
+        if best is None:
+            continue
+        score = _similar(seg.text, labels[best])
+        # The only row missing at that position needs a loose likeness; else a close one.
+        if score >= 0.6 or (len(missing) == 1 and score >= 0.4):
+            found[best] = seg
+            notes.append(best)
     return notes
 
 
@@ -169,14 +172,16 @@ def read_active(
         vals = trim_blanks(found[row.key].values, n)
         note = INFERRED_LABEL if row.key in inferred else None
         if len(vals) == n:
-            out[row.key] = [_value(stream, v, note) for v in vals]
+            out[row.key] = [
+                _value(stream, v, note, col.textual)
+                for v, col in zip(vals, row.columns, strict=True)
+            ]
         elif vals:
             got = _split_glued(stream, vals, n, None)
             out[row.key] = got
             if any(v.ambiguous for v in got):
-                warnings.append(
-                    f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{''.join(v.raw for v in vals)}"
-                )
+                raw = "".join(v.raw for v in vals)
+                warnings.append(f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{raw}")
     return out, warnings
 
 
@@ -303,32 +308,10 @@ def read_review(
     heads = [t for t in tokens if lo <= t.start < hi and t.spec.kind == "Chead"]
     if not heads:
         return None, []
-    start = heads[-1].end
-    text = stream.text
     n = len(T.REVIEW_KEYS)
-    vals: list[Tok] = []
-    pos = start
-    while pos < hi and len(vals) < n:
-        line_end = text.find("\n", pos)
-        line_end = hi if line_end < 0 else min(line_end, hi)
-        line = text[pos:line_end]
-        if stream.grid_at(pos) and "\ue000" in line:
-            off = pos
-            row = []
-            for cell in line.split("\ue000"):
-                row.append(Tok(cell.strip(), off))
-                off += len(cell) + 1
-            if any(parse_value(c.raw) is not None and c.raw for c in row):
-                vals.extend(row)
-                break
-        else:
-            words = free_segments(stream, None, pos, line_end)
-            if words and words[0].text:
-                if vals:
-                    break
-            elif words:
-                vals.extend(words[0].values)
-        pos = line_end + 1
+    # The single data row follows the last header caption (结果维持 … 总计).
+    segs = free_segments(stream, None, heads[-1].end, hi)
+    vals = next((seg.values for seg in segs if any(v.raw for v in seg.values)), [])
     vals = trim_blanks(vals, n)
     if len(vals) == n:
         return [_value(stream, v) for v in vals], []

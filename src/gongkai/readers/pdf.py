@@ -58,6 +58,7 @@ MAX_PAGE_OBJECTS = 20000  # beyond this, skip looking for ruling lines (a drawin
 MSG_SCAN = "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）才能读取"
 MSG_ENCRYPTED = "PDF 已加密，需要密码才能读取"
 MSG_DAMAGED = "PDF 文件已损坏，无法打开"
+MSG_NO_PAGES = "PDF 文件没有任何页面"
 
 _PAGE_MARK = re.compile(
     r"^(?:[-—–－―‐~～]+\d{1,4}[-—–－―‐~～]+"
@@ -165,7 +166,9 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
         pdf.close()
     lines = [ln for ln in lines if not _is_page_number(ln)]
     chars = sum(len(p.text) for ln in lines for p in ln.cells)
-    if pages == 0 or chars < MIN_CHARS_PER_PAGE * pages:
+    if pages == 0:
+        raise GongkaiError(MSG_NO_PAGES, path)
+    if chars < MIN_CHARS_PER_PAGE * pages:
         raise GongkaiError(MSG_SCAN, path)
     slots = blank_slots(lines, [not ln.ruled for ln in lines])
     value_columns: dict[int, list[tuple[float, float]]] = {}

@@ -1,0 +1,106 @@
+"""Cell values as written: blanks, placeholders, signs, decimals, units; encodings; legacy."""
+
+from __future__ import annotations
+
+import pytest
+from corpus_util import local_label, local_raw
+
+import gongkai
+from gongkai.extract.text import parse_value
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "unit"),
+    [
+        ("0", 0, None),
+        (" 309 ", 309, None),
+        ("1,234", 1234, None),
+        ("44.862", 44.862, None),
+        ("-15", -15, None),
+        ("－15", -15, None),
+        ("251000元", 251000, "元"),
+        ("9116.36万元", 9116.36, "万元"),
+        ("１２", 12, None),  # full-width digits
+        ("", None, None),
+        ("\u3000", None, None),
+        ("/", "/", None),
+        ("—", "—", None),
+        ("无", "无", None),
+    ],
+)
+def test_parse_value(raw: str, value: object, unit: str | None) -> None:
+    parsed = parse_value(raw)
+    assert parsed is not None
+    assert parsed.value == value and type(parsed.value) is type(value)
+    assert parsed.unit == unit
+
+
+def test_labels_are_not_values() -> None:
+    assert parse_value("行政许可") is None
+    assert parse_value("2.其他法律行政法规禁止公开") is None
+
+
+def test_cells_as_written_in_a_table() -> None:
+    text = local_raw("s004").read_text(encoding="utf-8")
+    text = text.replace("行政许可\t8\t", "行政许可\t/\t").replace("行政处罚\t0\t", "行政处罚\t—\t")
+    text = text.replace("行政强制\t0\t", "行政强制\t\t").replace(
+        "行政事业性收费\t1.4028", "行政事业性收费\t1.4028万元"
+    )
+    rep = gongkai.read(text.encode(), name="x.md")
+    assert rep.active["admin_licensing"][0].value == "/"
+    assert rep.active["admin_penalty"][0].value == "—"
+    assert rep.active["admin_coercion"][0].value is None
+    fee = rep.active["admin_fees"][0]
+    assert fee.value == 1.4028 and fee.unit == "万元" and fee.raw == "1.4028万元"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_text_encodings(encoding: str) -> None:
+    text = local_raw("s000").read_text(encoding="utf-8").replace("“", '"').replace("”", '"')
+    rep = gongkai.read(text.encode(encoding), name="x.txt")
+    label = local_label("s000")
+    assert rep.agency == label["agency"]
+    assert rep.to_dict(detail=False)["requests"] == label["requests"]
+
+
+def test_legacy_table_with_two_value_columns() -> None:
+    text = "\n".join(
+        [
+            "平潭综合实验区2017年政府信息公开工作年度报告",
+            "一、概述",
+            "本报告中所列数据统计期限为2017年1月1日至12月31日。",
+            "指标名称 | 计量单位 | 2017年度 | 历年累计 |",
+            "主动公开文件数 | 条 | 2069 | 12106 |",
+            "其中：1.政府网站公开数 | 条 | 2000 | 11000 |",
+            "受理依申请公开信息总数 | 条 | 5 | 40 |",
+            "行政复议数 | 件 | 0 | |",
+        ]
+    )
+    rep = gongkai.read(text.encode(), name="x.txt")
+    assert rep.template == "legacy"
+    assert rep.agency == "平潭综合实验区" and rep.year == 2017
+    assert rep.legacy_columns == ["2017年度", "历年累计"]
+    d = rep.to_dict(detail=False)["legacy"]
+    assert d["主动公开文件数"] == [2069, 12106]
+    assert d["行政复议数"] == [0, None]
+
+
+def test_markdown_pipe_tables() -> None:
+    """The s004 tables rewritten as Markdown pipe tables read the same."""
+    lines = []
+    for line in local_raw("s004").read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            cells = line.split("\t")
+            lines.append("| " + " | ".join(cells) + " |")
+            if cells[0].startswith("第二十条第（一）项"):
+                lines.append("|" + "---|" * len(cells))
+        else:
+            lines.append(line)
+    rep = gongkai.read("\n".join(lines).encode(), name="x.md")
+    label = local_label("s004")
+    d = rep.to_dict(detail=False)
+    assert (d["active"], d["requests"], d["review_litigation"]) == (
+        label["active"],
+        label["requests"],
+        label["review_litigation"],
+    )
