@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import output
 from .batch import Outcome, collect, read_many
+from .checks.cli import check_command, rules_command
 
 err_console = Console(stderr=True)
 
@@ -115,18 +116,8 @@ def extract_command(paths: tuple[str, ...], fmt: str | None, out: Path | None, b
         sys.exit(1)
 
 
-def _register_optional() -> None:
-    """Commands that live in their own modules."""
-    from .checks.cli import check_command, rules_command
-
-    main.add_command(check_command, "check")
-    main.add_command(rules_command, "rules")
-
-
-try:
-    _register_optional()
-except ImportError:  # pragma: no cover - modules still being written
-    pass
+main.add_command(check_command, "check")
+main.add_command(rules_command, "rules")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,70 +9,62 @@ is left undecided and the caller keeps the raw text. Nothing is guessed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 Reading = tuple[int, ...]
-RowRule = Callable[[Reading], bool]
+Assignment = dict[str, Reading]
+# A joint rule returns False only when the rows assigned so far already break it.
+JointRule = Callable[[Assignment], bool]
 
-MAX_READINGS = 50_000  # per row; beyond this the row is left undecided
-MAX_NODES = 500_000  # joint search budget
+MAX_READINGS = 20_000  # per row; beyond this the row is left undecided
+MAX_NODES = 200_000  # joint search budget
 MAX_PART_DIGITS = 9
 
 
-def _cuts(s: str, parts: int) -> Iterator[tuple[int, ...]]:
-    """Every way to cut a digit string into ``parts`` numbers without leading zeros."""
-    if parts == 1:
-        if (s == "0" or not s.startswith("0")) and len(s) <= MAX_PART_DIGITS:
-            yield (int(s),)
-        return
-    for i in range(1, min(len(s) - parts + 1, MAX_PART_DIGITS) + 1):
-        head = s[:i]
-        if len(head) > 1 and head.startswith("0"):
-            break
-        for rest in _cuts(s[i:], parts - 1):
-            yield (int(head), *rest)
+def readings(pieces: Sequence[str], n: int, group: int | None = None) -> list[Reading] | None:
+    """All readings of digit ``pieces`` as ``n`` cells; each piece gives at least one cell.
 
-
-def readings(pieces: Sequence[str], n: int, rule: RowRule | None = None) -> list[Reading] | None:
-    """All readings of ``pieces`` as ``n`` cells (each piece gives at least one cell).
-
-    Returns None when there are too many to consider.
+    With ``group``, every run of ``group`` cells ends with the sum of the others (Table B rows:
+    7; Table C: three runs of 5), so that cell is not guessed: it must be spelled out next.
+    Returns None when there are too many readings to consider.
     """
-    if not pieces or any(not p.isdigit() for p in pieces) or sum(map(len, pieces)) < n:
+    s = "".join(pieces)
+    if not pieces or not s.isdigit() or not n <= len(s) <= n * MAX_PART_DIGITS:
         return []
+    cuts = sorted({sum(map(len, pieces[: i + 1])) for i in range(len(pieces))})
     out: list[Reading] = []
+    acc: list[int] = []
 
-    def walk(i: int, left: int, acc: tuple[int, ...]) -> bool:
-        if i == len(pieces):
-            if left == 0 and (rule is None or rule(acc)):
-                out.append(acc)
+    def walk(pos: int, run_sum: int) -> bool:
+        idx = len(acc)
+        if idx == n:
+            if pos == len(s):
+                out.append(tuple(acc))
             return len(out) <= MAX_READINGS
-        later = len(pieces) - i - 1
-        for k in range(1, min(left - later, len(pieces[i])) + 1):
-            for cut in _cuts(pieces[i], k):
-                if not walk(i + 1, left - k, acc + cut):
-                    return False
+        left_cells, left_digits = n - idx, len(s) - pos
+        if not left_cells <= left_digits <= left_cells * MAX_PART_DIGITS:
+            return True
+        limit = next(c for c in cuts if c > pos)  # a cell never crosses a piece boundary
+        if group and idx % group == group - 1:
+            total = str(run_sum)
+            if not s.startswith(total, pos) or pos + len(total) > limit:
+                return True
+            acc.append(run_sum)
+            ok = walk(pos + len(total), 0)
+            acc.pop()
+            return ok
+        for end in range(pos + 1, min(limit, pos + MAX_PART_DIGITS) + 1):
+            if end - pos > 1 and s[pos] == "0":
+                break
+            value = int(s[pos:end])
+            acc.append(value)
+            ok = walk(end, run_sum + value)
+            acc.pop()
+            if not ok:
+                return False
         return True
 
-    return out if walk(0, n, ()) else None
-
-
-def row_total_rule(width: int) -> RowRule:
-    """The last cell is the sum of the others (Table B rows)."""
-    return lambda r: sum(r[: width - 1]) == r[width - 1]
-
-
-def group_total_rule(group: int) -> RowRule:
-    """Each run of ``group`` cells ends with the sum of the others (Table C)."""
-
-    def ok(r: Reading) -> bool:
-        return all(sum(r[i : i + group - 1]) == r[i + group - 1] for i in range(0, len(r), group))
-
-    return ok
-
-
-Assignment = dict[str, Reading]
-JointRule = Callable[[Assignment], bool]
+    return out if walk(0, 0) else None
 
 
 def solve(
@@ -97,9 +89,10 @@ def solve(
         nodes += 1
         if nodes > MAX_NODES or len(solutions) > MAX_READINGS:
             return False
+        if not all(rule(acc) for rule in rules):
+            return True  # rules judge partial assignments too: prune early
         if i == len(open_rows):
-            if all(rule(acc) for rule in rules):
-                solutions.append(dict(acc))
+            solutions.append(dict(acc))
             return True
         key = open_rows[i]
         for reading in candidates[key]:
@@ -121,6 +114,7 @@ def solve(
 
 
 def consensus(readings_: Sequence[Reading]) -> list[int | None]:
+    """Each cell's value where all readings agree, else None."""
     if not readings_:
         return []
     first = readings_[0]

@@ -185,11 +185,9 @@ def read_active(
     return out, warnings
 
 
-def _split_glued(
-    stream: Stream, vals: list[Tok], n: int, rule: solver.RowRule | None
-) -> list[Value]:
+def _split_glued(stream: Stream, vals: list[Tok], n: int, group: int | None) -> list[Value]:
     """A row read as fewer pieces than cells: split if exactly one reading fits."""
-    found = solver.readings([v.raw for v in vals], n, rule)
+    found = solver.readings([v.raw for v in vals], n, group)
     return _glued_values(stream, vals, solver.consensus(found) if found else [None] * n)
 
 
@@ -230,7 +228,7 @@ def read_requests(
             out[key] = [_value(stream, v, note) for v in vals]
         elif filled and (not seg.grid or len(filled) == 1):
             glued[key] = filled
-            reads = solver.readings([v.raw for v in filled], width, solver.row_total_rule(width))
+            reads = solver.readings([v.raw for v in filled], width, group=width)
             if reads:
                 candidates[key] = reads
         elif filled:
@@ -281,19 +279,25 @@ def _request_segments(segs: list[Segment]) -> tuple[dict[str, Segment], list[Seg
 
 
 def _request_rules(result_keys: set[str]) -> list[solver.JointRule]:
+    """勾稽 per column (一 + 二 = （七） + 四) and （七） = sum of the outcome rows."""
+    cols = range(len(T.REQUEST_COLUMNS))
+
     def balance(a: solver.Assignment) -> bool:
-        need = ("new", "carried_over", "total", "carried_forward")
-        if not all(k in a for k in need):
+        if not all(k in a for k in ("new", "carried_over", "total", "carried_forward")):
             return True
         return all(
             a["new"][c] + a["carried_over"][c] == a["total"][c] + a["carried_forward"][c]
-            for c in range(7)
+            for c in cols
         )
 
     def outcomes(a: solver.Assignment) -> bool:
-        if "total" not in a or not result_keys or not all(k in a for k in result_keys):
+        if "total" not in a or not result_keys:
             return True
-        return all(sum(a[k][c] for k in result_keys) == a["total"][c] for c in range(7))
+        assigned = [k for k in result_keys if k in a]
+        sums = [sum(a[k][c] for k in assigned) for c in cols]
+        if len(assigned) < len(result_keys):  # cells are non-negative: partial sums only grow
+            return all(sums[c] <= a["total"][c] for c in cols)
+        return all(sums[c] == a["total"][c] for c in cols)
 
     return [balance, outcomes]
 
@@ -321,7 +325,7 @@ def read_review(
         return [_value(stream, v) for v in vals[:n]], [
             f"表四读到 {len(vals)} 个数字，多于 15 个，只取前 15 个"
         ]
-    reads = solver.readings([v.raw for v in vals if v.raw], n, solver.group_total_rule(5))
+    reads = solver.readings([v.raw for v in vals if v.raw], n, group=len(T.OUTCOMES))
     cells: list[int | None] = solver.consensus(reads) if reads else [None] * n
     out = _glued_values(stream, [v for v in vals if v.raw], cells)
     warns = []

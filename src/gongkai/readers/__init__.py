@@ -70,8 +70,8 @@ def reader_for(fmt: str) -> Reader:
     raise UnsupportedFormat(f"不支持的格式“{fmt}”")
 
 
-def load(source: str | Path | bytes, name: str | None = None) -> Document:
-    """Read a file (path or bytes) into a Document; raise GongkaiError with a Chinese message."""
+def read_bytes(source: str | Path | bytes, name: str | None = None) -> tuple[bytes, str | None]:
+    """The file's bytes and its name; refuse missing, empty and oversized files."""
     if isinstance(source, bytes):
         data, path = source, name
     else:
@@ -92,7 +92,12 @@ def load(source: str | Path | bytes, name: str | None = None) -> Document:
         raise GongkaiError("文件为空", path)
     if len(data) > MAX_BYTES:
         raise GongkaiError("文件过大，不像是年度报告", path)
-    fmt = sniff(data, path)
-    doc = reader_for(fmt)(data, path)
+    return data, path
+
+
+def load(source: str | Path | bytes, name: str | None = None) -> Document:
+    """Read a file (path or bytes) into a Document; raise GongkaiError with a Chinese message."""
+    data, path = read_bytes(source, name)
+    doc = reader_for(sniff(data, path))(data, path)
     doc.path = path
     return doc

@@ -30,8 +30,9 @@ each page with pdfplumber's lattice finder and returns them as ``model.Table`` g
 - Provenance(page=N, table=K, row=R, col=C): K counts the document's tables, R and C are grid
   positions; paragraphs carry Provenance(page=N, line=K) like the fast reader.
 
-Measured on the corpus: 0.3-0.7 s per report (WPS p001-p003), 10-30x the fast reader. Errors
-are the fast reader's: a scan, an encrypted or a damaged PDF raises GongkaiError.
+Measured on an idle machine: 280-310 ms per WPS report (p001-p003, 5-6 pages), 80-115 ms per
+LibreOffice-made report (2-3 pages): 5-11x the fast reader, ~90% of it pdfminer parsing the
+pages. Errors are the fast reader's: a scan, an encrypted or a damaged PDF raises GongkaiError.
 """
 
 from __future__ import annotations
