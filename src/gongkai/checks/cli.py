@@ -35,6 +35,7 @@ def _emit(text: str, output: Path | None) -> None:
 )
 @click.option(
     "--format",
+    "-f",
     "fmt",
     type=click.Choice(sorted(_RENDERERS)),
     default="text",

@@ -31,6 +31,7 @@ _SPACE = re.compile(r"[\s\u3000\xa0\ue000]+")
 
 # Whitespace a label may be broken by (line wraps, letter spacing), never a cell boundary.
 WS = r"[ \t\r\n\u3000\xa0]*"
+_SP = r"[ \t\u3000\xa0]*"
 CELL_SEP = "\ue000"  # joins the cells of one table row in the extraction stream
 
 _CHAR_CLASS = {
@@ -51,10 +52,17 @@ def norm(text: str) -> str:
 
 def label_pattern(label: str) -> str:
     """A regex matching ``label`` however it is spaced, wrapped or punctuated."""
-    parts: list[str] = []
-    for ch in norm(label):
-        parts.append(_CHAR_CLASS.get(ch, re.escape(ch)))
-    return WS.join(parts)
+    text = norm(label)
+    out = ""
+    for i, ch in enumerate(text):
+        if ch == "." and i > 0 and text[i - 1].isdigit():
+            # An enumeration mark ("2." "2、") may be missing, but then the digit must touch
+            # the text: "243\n其他…" is a number and a label, not "3.其他".
+            out += f"(?:{_SP}[.、．]{_SP})?"
+            continue
+        glue = "" if i == 0 or (text[i - 1] == "." and i > 1 and text[i - 2].isdigit()) else WS
+        out += glue + _CHAR_CLASS.get(ch, re.escape(ch))
+    return out
 
 
 _NUM = re.compile(

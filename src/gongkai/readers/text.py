@@ -48,14 +48,31 @@ def _looks_chinese(text: str) -> bool:
     return cjk > 0 and ctrl <= len(sample) // 200
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
+
+
 def read_text(data: bytes, path: str | None = None) -> Document:
     text = _ARTEFACT.sub("", decode(data, path))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     fmt = "md" if path and path.lower().endswith((".md", ".markdown")) else "txt"
-    return Document(parse_lines(lines), path=path, format=fmt)
+    blocks = parse_lines(lines, markdown=fmt == "md")
+    return Document(blocks, path=path, format=fmt)
 
 
-def parse_lines(lines: list[str]) -> list[Block]:
+def parse_lines(lines: list[str], markdown: bool = False) -> list[Block]:
+    blocks = _parse(lines, markdown)
+    if markdown:  # backslash escapes are Markdown syntax, not text
+        for b in blocks:
+            if isinstance(b, Paragraph):
+                b.text = _MD_ESCAPE.sub(r"\1", b.text)
+            else:
+                for row in b.rows:
+                    for cell in row:
+                        cell.text = _MD_ESCAPE.sub(r"\1", cell.text)
+    return blocks
+
+
+def _parse(lines: list[str], markdown: bool) -> list[Block]:
     blocks: list[Block] = []
     i, n = 0, len(lines)
     while i < n:
@@ -68,7 +85,7 @@ def parse_lines(lines: list[str]) -> list[Block]:
             end = i
             while end < n and _is_pipe_row(lines[end]):
                 end += 1
-            blocks.append(_pipe_table(lines, i, end, len(blocks)))
+            blocks.append(_pipe_table(lines, i, end, len(blocks), markdown))
             i = end
         else:
             stripped = line.strip().replace("\u3000", " ").strip()
@@ -147,14 +164,15 @@ def _tab_table(lines: list[str], start: int, end: int, index: int) -> Table:
     return Table(rows, Provenance(line=start + 1, table=table_no))
 
 
-def _pipe_table(lines: list[str], start: int, end: int, index: int) -> Table:
+def _pipe_table(lines: list[str], start: int, end: int, index: int, markdown: bool) -> Table:
     table_no = index + 1
     rows: list[list[Cell]] = []
     for k in range(start, end):
         line = lines[k].strip()
         if _MD_RULE.match(line):
             continue
-        parts = line.split("|")
+        # In Markdown "\\|" is a literal pipe inside a cell.
+        parts = re.split(r"(?<!\\)\|", line) if markdown else line.split("|")
         if line.startswith("|"):
             parts = parts[1:]
         if line.endswith("|"):

@@ -22,6 +22,7 @@ def render_markdown(rep: Report) -> bytes:
     for sec in lay.sections:
         out += [f"## {sec.heading}", ""]
         for p in sec.paragraphs:
+            p = p.replace("\\", "\\\\")  # a literal backslash, not an escape
             out += ["\\" + p if p.startswith(_MARKUP_STARTS) else p, ""]
         if sec.table is not None:
             out += [*_table(sec.table), ""]
@@ -34,7 +35,8 @@ def _text(slot: Slot) -> str:
     # it stands right before the row's values; other cells in their first position.
     label_end = slot.dr == 0 and slot.dc == cell.colspan - 1
     shown = label_end if cell.kind == LABEL else slot.origin
-    return cell.text.replace("\n", " ").replace("|", "\\|") if shown else ""
+    text = cell.text.replace("\n", " ").replace("\\", "\\\\").replace("|", "\\|")
+    return text if shown else ""
 
 
 def _row(slots: list[Slot]) -> str:
