@@ -450,7 +450,7 @@ def test_totals_are_computed_and_stale_cached_values_warned(tmp_path: Path) -> N
 
 
 def test_values_keep_their_type_and_provenance(tmp_path: Path) -> None:
-    path = Path(tmp_path / "w.xlsx")
+    path = tmp_path / "w.xlsx"
     path.write_bytes(new_workbook("测试局", 2025))
     fill(
         path,
@@ -476,3 +476,15 @@ def test_values_keep_their_type_and_provenance(tmp_path: Path) -> None:
     assert ws_name.startswith("三、")
     assert rep.sections["一"].text == "总体情况的文字。"
     assert rep.sections["二"].text == "" and len(rep.sections) == len(SECTIONS)
+
+
+def test_a_total_overwritten_by_hand_is_recomputed_with_a_warning(tmp_path: Path) -> None:
+    path, label = filled_s000(tmp_path)
+    wb = load_workbook(path)
+    ws, r, c = all_cells(wb, "2021")["review_litigation.review_total"]
+    ws.cell(r, c).value = 77  # someone lifted the protection and typed over the formula
+    wb.save(path)
+    rep = read_workbook(path)
+    assert rep.review_litigation is not None
+    assert rep.review_litigation[4].value == label["review_litigation"][4]
+    assert any("77" in w and "行政复议" in w for w in rep.warnings), rep.warnings

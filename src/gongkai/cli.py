@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import output
 from .batch import Outcome, collect, read_many
 from .checks.cli import check_command, rules_command
+from .render_cli import new_command, render_command
 from .summary_cli import summarize_command
 
 err_console = Console(stderr=True)
@@ -120,6 +121,8 @@ def extract_command(paths: tuple[str, ...], fmt: str | None, out: Path | None, b
 main.add_command(check_command, "check")
 main.add_command(rules_command, "rules")
 main.add_command(summarize_command, "summarize")
+main.add_command(new_command, "new")
+main.add_command(render_command, "render")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -84,7 +84,8 @@ def read_bytes(source: str | Path | bytes, name: str | None = None) -> tuple[byt
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise GongkaiError(
-                f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不像是年度报告",
+                f"文件过大（{size / 1048576:.0f} MB，"
+                f"上限 {MAX_BYTES // 1048576} MB），不像是年度报告",
                 path,
             )
         data = p.read_bytes()
