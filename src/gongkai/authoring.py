@@ -49,6 +49,7 @@ from .authoring_read import (
     total_parts,
 )
 from .errors import GongkaiError
+from .output import write_file
 from .render.layout import HEADER, LTable, active_table, requests_table, review_table
 from .report import Report, empty_report
 from .templates import (
@@ -353,13 +354,7 @@ def new_workbook(agency: str, year: int, template: str = "2021") -> bytes:
 
 def write_workbook(out: Path, agency: str, year: int, template: str = "2021") -> Path:
     """Write :func:`new_workbook`'s workbook to ``out``."""
-    data = new_workbook(agency, year, template)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise GongkaiError(f"无法写入文件：{exc.strerror or exc}", str(out)) from None
-    return out
+    return write_file(out, new_workbook(agency, year, template))
 
 
 __all__ = [

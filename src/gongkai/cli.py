@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import output
 from .batch import Outcome, collect, read_many
 from .checks.cli import check_command, rules_command
+from .errors import GongkaiError
 from .render_cli import new_command, render_command
 from .summary_cli import summarize_command
 
@@ -61,11 +62,10 @@ def write_output(data: str | bytes, out: Path | None) -> None:
             raise click.ClickException("二进制格式（xlsx、docx、pdf）需要用 -o 指定输出文件")
         click.echo(data, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        out.write_bytes(data)
-    else:
-        out.write_text(data, encoding="utf-8")
+    try:
+        output.write_file(out, data)
+    except GongkaiError as exc:
+        raise click.ClickException(str(exc)) from None
     err_console.print(f"已写入 {out}", highlight=False)
 
 

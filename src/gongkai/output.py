@@ -6,10 +6,15 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import templates as T
 from .batch import Outcome
+from .errors import GongkaiError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMATS = ("json", "jsonl", "csv", "xlsx")
 META_COLUMNS = ("file", "agency", "year", "template", "warnings", "error")
@@ -68,26 +73,54 @@ def rows(outcomes: Sequence[Outcome]) -> tuple[list[str], list[list[Any]]]:
     return header, [[rec.get(h) for h in header] for rec in flat]
 
 
-def to_csv(outcomes: Sequence[Outcome]) -> str:
-    header, body = rows(outcomes)
+def csv_text(header: Sequence[str], body: Sequence[Sequence[Any]]) -> str:
+    """CSV with a BOM: Excel opens UTF-8 CSV correctly only with it."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(header)
     w.writerows(["" if v is None else v for v in r] for r in body)
-    return "\ufeff" + buf.getvalue()  # BOM: Excel opens UTF-8 CSV correctly only with it
+    return "\ufeff" + buf.getvalue()
 
 
-def to_xlsx(outcomes: Sequence[Outcome]) -> bytes:
+def xlsx_workbook(
+    header: Sequence[str], body: Sequence[Sequence[Any]], title: str, freeze: str
+) -> Workbook:
+    """A workbook whose first sheet holds the header and rows."""
     from openpyxl import Workbook
 
-    header, body = rows(outcomes)
     wb = Workbook()
     ws = wb.active
-    ws.title = "reports"
-    ws.append(header)
+    ws.title = title
+    ws.append(list(header))
     for r in body:
-        ws.append(r)
-    ws.freeze_panes = "E2"
+        ws.append(list(r))
+    ws.freeze_panes = freeze
+    return wb
+
+
+def xlsx_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def to_csv(outcomes: Sequence[Outcome]) -> str:
+    return csv_text(*rows(outcomes))
+
+
+def to_xlsx(outcomes: Sequence[Outcome]) -> bytes:
+    header, body = rows(outcomes)
+    return xlsx_bytes(xlsx_workbook(header, body, "reports", "E2"))
+
+
+def write_file(out: Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``out`` (creating folders); a failure is a Chinese GongkaiError."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            out.write_bytes(data)
+        else:
+            out.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise GongkaiError(f"无法写入文件：{exc.strerror or exc}", str(out)) from None
+    return out

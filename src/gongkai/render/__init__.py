@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import GongkaiError, UnsupportedFormat
+from ..errors import UnsupportedFormat
+from ..output import write_file
 from ..report import Report
 
 FORMATS = ("docx", "html", "md", "pdf")
@@ -61,10 +62,4 @@ def render_to(report: Report, out: Path, fmt: str | None = None) -> Path:
                 f"无法从扩展名“{out.suffix or '（无）'}”判断输出格式，可选：" + "、".join(SUFFIXES),
                 str(out),
             )
-    data = render(report, fmt)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise GongkaiError(f"无法写入文件：{exc.strerror or exc}", str(out)) from None
-    return out
+    return write_file(out, render(report, fmt))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from ..errors import GongkaiError
-from ..output import cell_columns
+from ..output import cell_columns, csv_text, write_file, xlsx_bytes, xlsx_workbook
 from .cells import shown
 from .core import Summary
 
@@ -43,36 +41,20 @@ def write_contributions(summary: Summary, out: Path) -> Path:
     out = Path(out)
     header, body_rows = contributions(summary)
     suffix = out.suffix.lower()
+    data: str | bytes
     if suffix == ".csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in r] for r in body_rows)
-        data: bytes = ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel needs it
+        data = csv_text(header, body_rows)
     elif suffix == ".xlsx":
         data = _xlsx(summary, header, body_rows)
     else:
         raise GongkaiError(
             f"明细表只能写成 .csv 或 .xlsx，不支持“{suffix or '（无扩展名）'}”", str(out)
         )
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise GongkaiError(f"无法写入文件：{exc.strerror or exc}", str(out)) from None
-    return out
+    return write_file(out, data)
 
 
 def _xlsx(summary: Summary, header: list[str], body_rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "contributions"
-    ws.append(header)
-    for r in body_rows:
-        ws.append(r)
-    ws.freeze_panes = "C2"
+    wb = xlsx_workbook(header, body_rows, "contributions", "C2")
     total = wb.create_sheet("sum")  # the summed cells, for comparing with the rows above
     values = {name: shown(v) for name, v in summary.report.cells()}
     cells = cell_columns()
@@ -80,6 +62,4 @@ def _xlsx(summary: Summary, header: list[str], body_rows: list[list[Any]]) -> by
     rep = summary.report
     total.append([rep.agency, rep.year, rep.template, len(summary.included)])
     total.append([None] * 4 + [values.get(c) for c in cells])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
