@@ -104,3 +104,34 @@ def test_markdown_pipe_tables() -> None:
         label["requests"],
         label["review_litigation"],
     )
+
+
+def test_year_in_chinese_numerals() -> None:
+    text = local_raw("s000").read_text(encoding="utf-8")
+    text = text.replace("2021年政府信息公开", "二〇二一年度政府信息公开", 1)
+    rep = gongkai.read(text.encode(), name="x.txt")
+    assert (rep.agency, rep.year) == ("北京市西城区人力资源和社会保障局", 2021)
+
+
+def test_agency_from_page_metadata_when_the_title_omits_it() -> None:
+    body = local_raw("s004").read_text(encoding="utf-8")
+    body = body.replace("# 西工区人力资源和社会保障局 2023 年政府信息公开 工作年度报告", "")
+    rows = "".join(f"<p>{line}</p>" for line in body.splitlines() if "\t" not in line)
+    tables = "".join(
+        "<table>"
+        + "".join(
+            "<tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr>"
+            for line in block.splitlines()
+            if "\t" in line
+        )
+        + "</table>"
+        for block in [body]
+    )
+    page = (
+        "<html><head><title>2023年度政府信息公开工作年度报告</title></head><body>"
+        "<table><tr><td>发布机构：</td><td>西工区人力资源和社会保障局</td></tr></table>"
+        f"{rows}{tables}</body></html>"
+    )
+    rep = gongkai.read(page.encode(), name="x.html")
+    assert rep.agency == "西工区人力资源和社会保障局"
+    assert rep.year == 2023

@@ -12,6 +12,7 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年\s*度?"
 # "{agency}{YYYY}年(度)政府信息公开工作年度报告" or "{YYYY}年(度){agency}政府信息公开…"
 _TITLE_AFTER = re.compile(r"(?P<agency>[^\s，。；：:,]{2,40}?)\s*" + _YEAR + r"\s*" + _REPORT)
 _TITLE_BEFORE = re.compile(_YEAR + r"\s*(?P<agency>[^\s，。；：:,]{2,40}?)\s*" + _REPORT)
+_TITLE_YEAR = re.compile(_YEAR + r"\S{0,40}?" + _REPORT)
 _COMPILED_BY = re.compile(r"由\s*(?P<agency>[^\s，。；,（(]{2,40}?)\s*(?:根据[^，。]{0,40})?编制")
 _FILLED_BY = re.compile(r"填报单位\s*[（(]?\s*盖章\s*[)）]?\s*[:：]\s*(?P<agency>[^\s|，。]{2,40})")
 _YEAR_OF_DATA = re.compile(
@@ -27,7 +28,7 @@ def find_meta(doc: Document) -> tuple[str | None, int | None]:
     head = _head_text(doc)
     candidates = [c for c in (doc.title, *doc.meta.values(), head) if c]
     for text in candidates:
-        flat = re.sub(r"[\s\u3000]+", "", text)
+        flat = _arabic_years(re.sub(r"[\s\u3000]+", "", text))
         for pattern in (_TITLE_AFTER, _TITLE_BEFORE):
             m = pattern.search(flat)
             if m:
@@ -35,16 +36,32 @@ def find_meta(doc: Document) -> tuple[str | None, int | None]:
                 year = _year(m.group("year"))
                 if agency and year:
                     return agency, year
-    flat = re.sub(r"[\s\u3000]+", "", head)
-    agency = None
-    for pattern in (_COMPILED_BY, _FILLED_BY):
+    flat = _arabic_years(re.sub(r"[\s\u3000]+", "", head))
+    # A CMS names the publishing body next to the article (发布机构：…).
+    agency = next((_clean_agency(doc.meta[k]) for k in _META_AGENCY if doc.meta.get(k)), None)
+    for pattern in () if agency else (_COMPILED_BY, _FILLED_BY):
         m = pattern.search(flat) or pattern.search(re.sub(r"[\s\u3000]+", "", doc.text()))
         if m:
             agency = _clean_agency(m.group("agency"))
             break
+    for text in candidates:  # a title without the body's name still gives the year
+        m1 = _TITLE_YEAR.search(_arabic_years(re.sub(r"[\s\u3000]+", "", text)))
+        if m1:
+            return agency, _year(m1.group("year"))
     m2 = _YEAR_OF_DATA.search(flat) or _YEAR_OF_DATA.search(doc.text())
     year = _year(m2.group("year") or m2.group("year2")) if m2 else None
     return agency, year
+
+
+_META_AGENCY = ("发布机构", "发文机关", "发布单位", "ContentSource")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+
+
+def _arabic_years(text: str) -> str:
+    """"二〇二三年" → "2023年"."""
+    return re.sub(
+        r"([〇零○一二三四五六七八九]{4})(?=\s*年)", lambda m: m.group(1).translate(_CN_DIGITS), text
+    )
 
 
 def _head_text(doc: Document, limit: int = 12) -> str:
