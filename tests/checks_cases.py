@@ -296,6 +296,16 @@ CASES: dict[str, tuple[Builder, Builder]] = {
         ),
     ),
     "N11": (document("s000"), document("s001")),
+    # s001 states 统计期限 2021年1月1日…; the failing copy says 2020.
+    "N9": (
+        document("s001"),
+        changed(document("s001"), lambda r: r.narrative.update(period_year=2020)),
+    ),
+    # d001's page says 公开日期 2024-01-17 (in time); the failing copy is published in March.
+    "N13": (
+        document("d001"),
+        changed(document("d001"), lambda r: setattr(r, "published", "2024-03-15")),
+    ),
     "N12": (document("s001"), changed(document("s001"), _claims_lawsuit_lost)),
     # across years
     "X1": (

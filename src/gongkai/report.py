@@ -86,6 +86,7 @@ class Report:
     legacy_columns: list[str] = field(default_factory=list)
     sections: dict[str, SectionText] = field(default_factory=dict)
     narrative: dict[str, Number] = field(default_factory=dict)
+    published: str | None = None  # publication date (YYYY-MM-DD) where the page states it
     warnings: list[str] = field(default_factory=list)
     path: str | None = None
     format: str | None = None
@@ -152,6 +153,8 @@ class Report:
                 d["legacy_columns"] = list(self.legacy_columns)
         if self.narrative:
             d["narrative"] = dict(self.narrative)
+        if self.published:
+            d["published"] = self.published
         if not detail:
             return d
         d["sections"] = {n: {"title": s.title, "text": s.text} for n, s in self.sections.items()}
@@ -217,6 +220,7 @@ class Report:
         for n, s in (d.get("sections") or {}).items():
             rep.sections[n] = SectionText(n, s.get("title", titles.get(n, "")), s.get("text", ""))
         rep.narrative = dict(d.get("narrative") or {})
+        rep.published = d.get("published")
         rep.warnings = list(d.get("warnings") or [])
         return rep
 

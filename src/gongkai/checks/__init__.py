@@ -9,7 +9,17 @@ pairs each body's consecutive years for the cross-year rules.
 from __future__ import annotations
 
 # Rule modules register their rules on import.
-from . import cross_year, format, glued, legacy, narrative, table_a, table_b, table_c  # noqa: F401
+from . import (  # noqa: F401
+    cross_year,
+    dates,
+    format,
+    glued,
+    legacy,
+    narrative,
+    table_a,
+    table_b,
+    table_c,
+)
 from .catalogue import RULES, TAGS, CellRef, Finding, Rule, rule
 from .docs import rules_markdown, rules_text
 from .output import findings_html, findings_json, findings_text

@@ -8,7 +8,7 @@ from ..errors import NotAReport
 from ..model import Document
 from ..report import Report, SectionText
 from .legacy import read_legacy
-from .meta import find_meta
+from .meta import find_meta, find_period_year, find_published
 from .solver import JointRule
 from .stream import Stream, find_sections, find_tokens
 from .tables import detect_template, find_regions, read_active, read_requests, read_review
@@ -76,6 +76,10 @@ def extract(doc: Document) -> Report:
         if rep.template != "legacy" and not present:
             rep.warnings.append(f"缺少表格：{name}")
     rep.agency, rep.year = find_meta(doc)
+    rep.published = find_published(doc)
+    period = find_period_year(doc)
+    if period is not None:
+        rep.narrative["period_year"] = period
     if rep.agency is None:
         rep.warnings.append("未能识别发布机关")
     if rep.year is None:

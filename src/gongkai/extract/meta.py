@@ -58,7 +58,7 @@ _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678"
 
 
 def _arabic_years(text: str) -> str:
-    """"二〇二三年" → "2023年"."""
+    """ "二〇二三年" → "2023年"."""
     return re.sub(
         r"([〇零○一二三四五六七八九]{4})(?=\s*年)", lambda m: m.group(1).translate(_CN_DIGITS), text
     )
@@ -87,3 +87,25 @@ def _year(text: str | None) -> int | None:
         return None
     year = int(text)
     return year if 2000 <= year <= date.today().year + 1 else None
+
+
+_PUBLISHED_KEYS = ("PubDate", "发布日期", "公开日期", "发布时间", "成文日期")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_PERIOD = re.compile(r"统计期限\D{0,8}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+
+
+def find_published(doc: Document) -> str | None:
+    """The publication date a page's metadata states, as YYYY-MM-DD."""
+    for key in _PUBLISHED_KEYS:
+        m = _DATE.search(doc.meta.get(key, ""))
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def find_period_year(doc: Document) -> int | None:
+    """The year of the data-period sentence ("统计期限为2021年1月1日至…"), if any."""
+    m = _PERIOD.search(re.sub(r"[\s\u3000]+", "", _head_text(doc, 30)))
+    return int(m.group(1)) if m else None
