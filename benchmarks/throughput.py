@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -61,18 +62,20 @@ def read_and_check(path: Path) -> int:
     return 1
 
 
-def per_second(fn: object, files: list[Path], repeat: int, jobs: int) -> float:
+def per_second(fn: Callable[[Path], int], files: list[Path], repeat: int, jobs: int) -> float:
     work = files * repeat
-    for f in files:  # warm caches and compiled patterns outside the timing
-        fn(f)  # type: ignore[operator]
-    t0 = time.perf_counter()
     if jobs == 1:
+        for f in files:  # warm caches and compiled patterns outside the timing
+            fn(f)
+        t0 = time.perf_counter()
         for f in work:
-            fn(f)  # type: ignore[operator]
-    else:
-        with ProcessPoolExecutor(jobs) as pool:
-            list(pool.map(fn, work, chunksize=max(1, len(work) // (jobs * 4))))  # type: ignore[arg-type]
-    return len(work) / (time.perf_counter() - t0)
+            fn(f)
+        return len(work) / (time.perf_counter() - t0)
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(fn, files * jobs))  # start workers and warm them outside the timing
+        t0 = time.perf_counter()
+        list(pool.map(fn, work, chunksize=max(1, len(work) // (jobs * 4))))
+        return len(work) / (time.perf_counter() - t0)
 
 
 def pdftotext_seconds(files: list[Path], repeat: int) -> float:

@@ -9,6 +9,7 @@ Every piece of text carries where it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,21 +24,27 @@ class Provenance:
 
     def describe(self) -> str:
         """A Chinese location a person can find in the document."""
-        parts = []
-        if self.page is not None:
-            parts.append(f"第{self.page}页")
-        if self.line is not None:
-            parts.append(f"第{self.line}行")
-        if self.table is not None:
-            parts.append(f"表格{self.table}")
-        if self.row is not None:
-            parts.append(f"第{self.row}行")
-        if self.col is not None:
-            parts.append(f"第{self.col}列")
-        return "".join(parts) or "位置不详"
+        return _describe(self)
 
     def to_dict(self) -> dict[str, int]:
         return {k: v for k in ("page", "line", "table", "row", "col") if (v := getattr(self, k))}
+
+
+@lru_cache(maxsize=4096)
+def _describe(p: Provenance) -> str:
+    # Checks describe the same cells many times over; the text never changes.
+    parts = []
+    if p.page is not None:
+        parts.append(f"第{p.page}页")
+    if p.line is not None:
+        parts.append(f"第{p.line}行")
+    if p.table is not None:
+        parts.append(f"表格{p.table}")
+    if p.row is not None:
+        parts.append(f"第{p.row}行")
+    if p.col is not None:
+        parts.append(f"第{p.col}列")
+    return "".join(parts) or "位置不详"
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from ..report import Number, Report, Value, ordered_request_keys
 from ..templates import REQUEST_COLUMN_KEYS, REVIEW_GROUPS
@@ -182,19 +183,20 @@ def _finding(ctx: Context, where: str, refs: list[CellRef], r: Reading, table: s
     )
 
 
-def _all_cells(rep: Report) -> Iterator[tuple[str, Value, CellRef]]:
-    """Every table cell with its table and Chinese reference."""
+def _all_cells(rep: Report) -> Iterator[tuple[str, Value, Callable[[], CellRef]]]:
+    """Every table cell with its table and a maker of its Chinese reference (built only for
+    the few cells a finding names: building one for every cell would dominate checking)."""
     for row in rep.active_rows():
         for col, v in enumerate(rep.active.get(row.key, [])[: len(row.columns)]):
-            yield "active", v, active_cell(rep, row, col)
+            yield "active", v, partial(active_cell, rep, row, col)
     for key in ordered_request_keys(rep):
         for col, v in enumerate(rep.requests[key][: len(REQUEST_COLUMN_KEYS)]):
-            yield "requests", v, request_cell(rep, key, col)
+            yield "requests", v, partial(request_cell, rep, key, col)
     for i, v in enumerate((rep.review_litigation or [])[: len(REVIEW_GROUPS) * WIDTH]):
-        yield "review_litigation", v, review_cell(rep, i)
+        yield "review_litigation", v, partial(review_cell, rep, i)
     for key, lv in rep.legacy.items():
         for i, v in enumerate(lv if isinstance(lv, list) else [lv]):
-            yield "legacy", v, legacy_cell(rep, key, i)
+            yield "legacy", v, partial(legacy_cell, rep, key, i)
 
 
 @rule(
@@ -207,8 +209,9 @@ def _all_cells(rep: Report) -> Iterator[tuple[str, Value, CellRef]]:
     "（如平潭2020年“行政处罚2648-18538”）。这些单元格需要人工对照原文。",
 )
 def ambiguous(ctx: Context) -> Iterator[Finding]:
-    for table, v, ref in _all_cells(ctx.report):
+    for table, v, make_ref in _all_cells(ctx.report):
         if v.ambiguous:
+            ref = make_ref()
             yield ctx.finding({"cell": ref.label, "raw": v.raw}, table=table, cells=[ref])
 
 
@@ -223,9 +226,9 @@ def ambiguous(ctx: Context) -> Iterator[Finding]:
 )
 def derived(ctx: Context) -> Iterator[Finding]:
     by_table: dict[str, list[tuple[Value, CellRef]]] = {}
-    for table, v, ref in _all_cells(ctx.report):
+    for table, v, make_ref in _all_cells(ctx.report):
         if v.derived:
-            by_table.setdefault(table, []).append((v, ref))
+            by_table.setdefault(table, []).append((v, make_ref()))
     for table, items in by_table.items():
         yield ctx.finding(
             {
