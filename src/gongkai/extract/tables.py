@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .. import templates as T
@@ -24,16 +24,8 @@ class Regions:
     c: tuple[int, int] | None
 
 
-@dataclass(slots=True)
-class Tables:
-    template: str | None
-    active: dict[str, list[Value]] = field(default_factory=dict)
-    requests: dict[str, list[Value]] = field(default_factory=dict)
-    review: list[Value] | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
 def find_regions(tokens: Sequence[Token], end: int) -> Regions:
+    """Where tables 二, 三 and 四 lie: from their first caption to the next table's."""
     a_start = next((t.start for t in tokens if t.spec.kind == "Amark"), None)
     b_start = next(
         (
@@ -170,27 +162,30 @@ def read_active(
     for row in rows:
         if row.key not in found:
             continue
-        n = len(row.columns)
-        vals = trim_blanks(found[row.key].values, n)
-        note = INFERRED_LABEL if row.key in inferred else None
+        seg, n = found[row.key], len(row.columns)
+        vals = trim_blanks(seg.values, n)
+        filled = [v for v in vals if v.raw]
         if len(vals) == n:
+            note = INFERRED_LABEL if row.key in inferred else None
             out[row.key] = [
                 _value(stream, v, note, col.textual)
                 for v, col in zip(vals, row.columns, strict=True)
             ]
-        elif vals:
-            got = _split_glued(stream, vals, n, None)
-            out[row.key] = got
-            if any(v.ambiguous for v in got):
-                raw = "".join(v.raw for v in vals)
+        elif filled and (not seg.grid or len(filled) == 1):
+            # Fewer pieces than cells in running text: digits ran together.
+            reads = solver.readings([v.raw for v in filled], n)
+            out[row.key] = _glued_values(
+                stream, filled, solver.consensus(reads or []) or [None] * n
+            )
+            if any(v.ambiguous for v in out[row.key]):
+                raw = "".join(v.raw for v in filled)
                 warnings.append(f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{raw}")
+        elif filled:
+            out[row.key] = _glued_values(stream, filled, [None] * n)
+            warnings.append(
+                f"主动公开“{row.label}”一行有 {len(vals)} 个单元格，应为 {n} 个，未作猜测"
+            )
     return out, warnings
-
-
-def _split_glued(stream: Stream, vals: list[Tok], n: int, group: int | None) -> list[Value]:
-    """A row read as fewer pieces than cells: split if exactly one reading fits."""
-    found = solver.readings([v.raw for v in vals], n, group)
-    return _glued_values(stream, vals, solver.consensus(found) if found else [None] * n)
 
 
 def _glued_values(stream: Stream, vals: list[Tok], cells: Sequence[int | None]) -> list[Value]:
