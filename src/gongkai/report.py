@@ -14,6 +14,7 @@ from .templates import (
     ACTIVE_2019,
     ACTIVE_2021,
     ALL_REQUEST_KEYS,
+    REQUEST_COLUMN_KEYS,
     REVIEW_KEYS,
     SECTIONS,
     Row,
@@ -103,8 +104,6 @@ class Report:
 
     def cells(self) -> list[tuple[str, Value]]:
         """Every table cell with a stable name, e.g. ``requests.new.total``."""
-        from .templates import REQUEST_COLUMN_KEYS
-
         out: list[tuple[str, Value]] = []
         for row in self.active_rows():
             for col, v in zip(row.columns, self.active.get(row.key, []), strict=False):
@@ -198,8 +197,6 @@ class Report:
                 val(f"active.{row.key}.{c.key}", x)
                 for c, x in zip(row.columns, values, strict=False)
             ]
-        from .templates import REQUEST_COLUMN_KEYS
-
         for key, values in (d.get("requests") or {}).items():
             rep.requests[key] = [
                 val(f"requests.{key}.{ck}", x)

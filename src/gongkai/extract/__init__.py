@@ -10,7 +10,7 @@ from ..report import Report, SectionText
 from .legacy import read_legacy
 from .meta import find_meta, find_period_year, find_published
 from .solver import JointRule
-from .stream import Stream, find_sections, find_tokens
+from .stream import Heading, Stream, find_sections, find_tokens
 from .tables import detect_template, find_regions, read_active, read_requests, read_review
 
 _RECEIVED = re.compile(r"(?:收到|受理|新收)[^。；，,：:]{0,20}?申请\D{0,8}?(\d+)\s*[件个宗条]")
@@ -87,7 +87,7 @@ def extract(doc: Document) -> Report:
     return rep
 
 
-def _sections(stream: Stream, headings: list) -> dict[str, SectionText]:  # type: ignore[type-arg]
+def _sections(stream: Stream, headings: list[Heading]) -> dict[str, SectionText]:
     out: dict[str, SectionText] = {}
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(stream.text)
