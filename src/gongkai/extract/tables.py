@@ -86,10 +86,11 @@ def _segments(
 
 def _value(stream: Stream, tok: Tok, derived: str | None = None, textual: bool = False) -> Value:
     parsed = parse_value(tok.raw)
-    # A textual column (采购总金额) keeps an amount with its unit as written: "251000元".
-    as_written = parsed is None or (textual and parsed.unit is not None)
-    value = tok.raw if as_written else parsed.value  # type: ignore[union-attr]
     unit = parsed.unit if parsed else None
+    # A textual column (采购总金额) keeps an amount with its unit as written: "251000元".
+    if parsed is None or (textual and unit is not None):
+        return Value(tok.raw, tok.raw, unit, stream.source_at(tok.pos), derived)
+    value = parsed.value
     return Value(value, tok.raw, unit, stream.source_at(tok.pos), derived)
 
 
