@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import random
 import re
 import shutil
 import subprocess
@@ -15,11 +14,9 @@ import pypdfium2 as pdfium
 import pytest
 from docx_builder import add_request_table, new_document, to_bytes
 
-from gongkai.errors import GongkaiError
 from gongkai.model import Document, Paragraph
-from gongkai.readers import load
 from gongkai.readers.convert import convert_with_soffice, find_soffice
-from gongkai.readers.pdf import MSG_DAMAGED, MSG_ENCRYPTED, MSG_SCAN, read_pdf
+from gongkai.readers.pdf import read_pdf
 from gongkai.templates import ACTIVE_2021, REQUESTS_2021
 
 HERE = Path(__file__).parent
@@ -123,38 +120,6 @@ def test_title_from_metadata(raw: Path, labels: Path) -> None:
     assert read_pdf(data, str(raw)).title == (title or None)
 
 
-# --- broken input ----------------------------------------------------------------------------
-
-
-def test_random_bytes_named_pdf() -> None:
-    noise = random.Random(7).randbytes(20000)
-    with pytest.raises(GongkaiError) as err:
-        load(noise, name="report.pdf")
-    assert (err.value.message, err.value.path) == (MSG_DAMAGED, "report.pdf")
-
-
-@pytest.mark.parametrize(("raw", "labels"), CASES[:1])
-def test_truncated_pdf(raw: Path, labels: Path) -> None:
-    data = raw.read_bytes()
-    for cut in (len(data) // 10, len(data) // 2, len(data) - 100):
-        with pytest.raises(GongkaiError) as err:
-            read_pdf(data[:cut], "cut.pdf")
-        assert err.value.message == MSG_DAMAGED
-
-
-@pytest.mark.parametrize(("raw", "labels"), CASES[:1])
-def test_scanned_pdf_needs_ocr(raw: Path, labels: Path) -> None:
-    """Pages rendered to images and saved as a PDF: pages, but no text layer."""
-    pdf = pdfium.PdfDocument(raw.read_bytes())
-    images = [pdf[i].render(scale=1).to_pil().convert("RGB") for i in range(2)]
-    pdf.close()
-    scan = io.BytesIO()
-    images[0].save(scan, format="PDF", save_all=True, append_images=images[1:])
-    with pytest.raises(GongkaiError) as err:
-        load(scan.getvalue(), name="scan.pdf")
-    assert (err.value.message, err.value.path) == (MSG_SCAN, "scan.pdf")
-
-
 # --- PDFs made by LibreOffice ------------------------------------------------------------------
 
 
@@ -199,19 +164,6 @@ def test_markers_title_and_spacing() -> None:
     assert doc.title == "测试标题"
     assert lines(doc) == ["正文第一段：受理申请21件。", "第3页所列数据", "2024", "总计与合计"]
     assert [b.source.line for b in doc.blocks] == [1, 2, 3, 4]
-
-
-@needs_soffice
-def test_encrypted_pdf() -> None:
-    options = (
-        '{"EncryptFile":{"type":"boolean","value":"true"},'
-        '"DocumentOpenPassword":{"type":"string","value":"secret"}}'
-    )
-    html = "<html><body><p>加密文件</p></body></html>".encode()
-    locked = convert_with_soffice(html, ".html", f"pdf:writer_pdf_Export:{options}")
-    with pytest.raises(GongkaiError) as err:
-        load(locked, name="locked.pdf")
-    assert (err.value.message, err.value.path) == (MSG_ENCRYPTED, "locked.pdf")
 
 
 @pytest.mark.parametrize("angle", [90, 270])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx_builder import add_request_table, new_document, to_bytes
 
-from gongkai.errors import GongkaiError
 from gongkai.extract import extract
 from gongkai.model import Cell, Document, Paragraph, Table
 from gongkai.readers.convert import convert_with_soffice, find_soffice
-from gongkai.readers.pdf import MSG_DAMAGED, MSG_ENCRYPTED, MSG_SCAN
 from gongkai.readers.pdf_grid import read_pdf_grid
 from gongkai.report import Report
 from gongkai.templates import ACTIVE_2021, REQUEST_GROUPS, REQUEST_OUTER, REQUESTS_2021
@@ -309,47 +306,3 @@ def test_blank_cells_keep_their_columns() -> None:
     check_grid(doc)
     (table,) = doc.tables
     assert value_rows(table, 7) == [values[r.key] for r in REQUESTS_2021]
-
-
-# --- broken input ----------------------------------------------------------------------------
-
-
-def test_random_bytes() -> None:
-    noise = random.Random(7).randbytes(20000)
-    with pytest.raises(GongkaiError) as err:
-        read_pdf_grid(noise, "report.pdf")
-    assert (err.value.message, err.value.path) == (MSG_DAMAGED, "report.pdf")
-
-
-@pytest.mark.parametrize(("raw", "labels"), PDF_CASES[:1])
-def test_truncated_pdf(raw: Path, labels: Path) -> None:
-    data = raw.read_bytes()
-    for cut in (len(data) // 10, len(data) // 2, len(data) - 100):
-        with pytest.raises(GongkaiError) as err:
-            read_pdf_grid(data[:cut], "cut.pdf")
-        assert err.value.message == MSG_DAMAGED
-
-
-@pytest.mark.parametrize(("raw", "labels"), PDF_CASES[:1])
-def test_scanned_pdf_needs_ocr(raw: Path, labels: Path) -> None:
-    pdf = pdfium.PdfDocument(raw.read_bytes())
-    images = [pdf[i].render(scale=1).to_pil().convert("RGB") for i in range(2)]
-    pdf.close()
-    scan = io.BytesIO()
-    images[0].save(scan, format="PDF", save_all=True, append_images=images[1:])
-    with pytest.raises(GongkaiError) as err:
-        read_pdf_grid(scan.getvalue(), "scan.pdf")
-    assert (err.value.message, err.value.path) == (MSG_SCAN, "scan.pdf")
-
-
-@needs_soffice
-def test_encrypted_pdf() -> None:
-    options = (
-        '{"EncryptFile":{"type":"boolean","value":"true"},'
-        '"DocumentOpenPassword":{"type":"string","value":"secret"}}'
-    )
-    html = "<html><body><p>加密文件</p></body></html>".encode()
-    locked = convert_with_soffice(html, ".html", f"pdf:writer_pdf_Export:{options}")
-    with pytest.raises(GongkaiError) as err:
-        read_pdf_grid(locked, "locked.pdf")
-    assert (err.value.message, err.value.path) == (MSG_ENCRYPTED, "locked.pdf")
