@@ -207,3 +207,13 @@ def check_request_grid(table: Any, values: dict[str, list[str]]) -> None:
         assert label in row.all_labels, (r, label)
         assert [grid[r][c].text for c in range(3, 10)] == values[row.key], row.key
         assert not any(grid[r][c].covered for c in range(3, 10))
+
+
+def request_values() -> dict[str, list[str]]:
+    """Distinct numbers for every row, with blank cells first, inside and last in a row."""
+    values = {r.key: [str((i * 7 + c) % 13) for c in range(7)] for i, r in enumerate(REQUESTS_2021)}
+    values["new"][1] = ""
+    values["granted"][0] = ""
+    values["partial"][3] = values["partial"][4] = ""
+    values["total"][6] = ""
+    return values

@@ -12,7 +12,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
-from docx_builder import add_request_table, new_document, to_bytes
+from docx_builder import add_request_table, new_document, request_values, to_bytes
 
 from gongkai.model import Document, Paragraph
 from gongkai.readers.convert import convert_with_soffice, find_soffice
@@ -121,16 +121,6 @@ def test_title_from_metadata(raw: Path, labels: Path) -> None:
 
 
 # --- PDFs made by LibreOffice ------------------------------------------------------------------
-
-
-def request_values() -> dict[str, list[str]]:
-    """Distinct numbers for every row, with blank cells first, inside and last in a row."""
-    values = {r.key: [str((i * 7 + c) % 13) for c in range(7)] for i, r in enumerate(REQUESTS_2021)}
-    values["new"][1] = ""
-    values["granted"][0] = ""
-    values["partial"][3] = values["partial"][4] = ""
-    values["total"][6] = ""
-    return values
 
 
 def request_pdf(values: dict[str, list[str]], ruled: bool) -> bytes:

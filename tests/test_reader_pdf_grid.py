@@ -16,7 +16,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from docx_builder import add_request_table, new_document, to_bytes
+from docx_builder import add_request_table, new_document, request_values, to_bytes
 
 from gongkai.extract import extract
 from gongkai.model import Cell, Document, Paragraph, Table
@@ -284,16 +284,6 @@ def test_merged_cell_across_a_page_break() -> None:
     expected[2] = LONG_NUMBER
     assert [r[2].text for r in table.rows[1:]] == expected
     assert table.rows[4][3].text == WRAPPED_LABEL
-
-
-def request_values() -> dict[str, list[str]]:
-    """Distinct numbers for every row, with blank cells first, inside and last in a row."""
-    values = {r.key: [str((i * 7 + c) % 13) for c in range(7)] for i, r in enumerate(REQUESTS_2021)}
-    values["new"][1] = ""
-    values["granted"][0] = ""
-    values["partial"][3] = values["partial"][4] = ""
-    values["total"][6] = ""
-    return values
 
 
 @needs_soffice
