@@ -135,3 +135,15 @@ def test_agency_from_page_metadata_when_the_title_omits_it() -> None:
     rep = gongkai.read(page.encode(), name="x.html")
     assert rep.agency == "西工区人力资源和社会保障局"
     assert rep.year == 2023
+
+
+@pytest.mark.parametrize("marker", ["- 3 -", "第 3 页", "3/5", None])
+def test_table_split_by_a_page_break_with_repeated_header(marker: str | None) -> None:
+    """A PDF-to-text table broken at a page: page number and repeated header mid-table."""
+    lines = local_raw("s004").read_text(encoding="utf-8").split("\n")
+    at = next(k for k, line in enumerate(lines) if "5. 属于三类内部事务信息" in line)
+    header = next(line for line in lines if line.startswith("(本列数据"))
+    inserted = ["", marker, "", header] if marker else ["", header]
+    rep = gongkai.read("\n".join(lines[:at] + inserted + lines[at:]).encode(), name="x.md")
+    assert rep.to_dict(detail=False)["requests"] == local_label("s004")["requests"]
+    assert not rep.warnings

@@ -113,6 +113,8 @@ class _Walker:
             return
         if self.label and not _continues(self.current, self.label):
             self._start("".join(self.label), self.label_pos)
+        elif self.current.grid and self.current.values:
+            return  # numbers without a label after a complete table row: not ours
         self.label = []  # else: the rest of a wrapped label, not a new row
         self.current.values.append(Tok(word, at))
 

@@ -71,3 +71,12 @@ def make_table(rows: list[list[RawCell]], table_no: int) -> Table:
 
 def has_text(rows: list[list[RawCell]]) -> bool:
     return any(cell.text for row in rows for cell in row)
+
+
+# A line that is only a page number: "- 3 -", "—3—", "第3页", "第3页 共5页", "3/5".
+PAGE_MARK = re.compile(
+    r"^(?:[-—–－―‐~～]+\d{1,4}[-—–－―‐~～]+"
+    r"|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?"
+    r"|共\d{1,4}页[,，]?第\d{1,4}页"
+    r"|\d{1,4}/\d{1,4})$"
+)

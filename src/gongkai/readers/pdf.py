@@ -48,6 +48,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance
 from ._pdf_columns import blank_slots, value_count
+from ._tables import PAGE_MARK
 
 TAB_GAP_EM = 1.0  # a wider gap between two glyphs is a table cell boundary
 CJK_JOIN_EM = 0.6  # a narrower space next to a CJK glyph is layout, not text
@@ -60,12 +61,6 @@ MSG_ENCRYPTED = "PDF 已加密，需要密码才能读取"
 MSG_DAMAGED = "PDF 文件已损坏，无法打开"
 MSG_NO_PAGES = "PDF 文件没有任何页面"
 
-_PAGE_MARK = re.compile(
-    r"^(?:[-—–－―‐~～]+\d{1,4}[-—–－―‐~～]+"
-    r"|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?"
-    r"|共\d{1,4}页[,，]?第\d{1,4}页"
-    r"|\d{1,4}/\d{1,4})$"
-)
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _Edge = tuple[float, float, float]  # x, bottom, top of a vertical cell boundary
 _WS = frozenset((0x20, 0x09, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF))
@@ -390,7 +385,7 @@ def _breaks(prev: _Glyph, g: _Glyph, em: float) -> bool:
 
 def _is_page_number(line: _Line) -> bool:
     text = "".join(p.text for p in line.cells).replace(" ", "")
-    if _PAGE_MARK.match(text):
+    if PAGE_MARK.match(text):
         return True
     band = MARGIN_BAND * line.height
     in_margin = line.top < band or line.bottom > line.height - band

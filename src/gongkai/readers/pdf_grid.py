@@ -53,9 +53,9 @@ from pdfplumber.table import (
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance, Table
 from ._pdf_grid_tables import SNAP, Box, Frag, continues, grid_table, is_cjk, join_lines, stitch
+from ._tables import PAGE_MARK
 from .pdf import (
     _BARE_NUMBER,
-    _PAGE_MARK,
     CJK_JOIN_EM,
     MARGIN_BAND,
     MIN_CHARS_PER_PAGE,
@@ -168,7 +168,7 @@ def _page(
         bottom = max(c["bottom"] for c in line)
         margin = top < band or bottom > frame.height - band
         squeezed = text.replace(" ", "").replace("\t", "")
-        if _PAGE_MARK.match(squeezed) or (margin and _BARE_NUMBER.match(squeezed)):
+        if PAGE_MARK.match(squeezed) or (margin and _BARE_NUMBER.match(squeezed)):
             continue
         items.append(_Line(number, top, text, margin))
     items.sort(key=lambda it: it.top)

@@ -14,6 +14,7 @@ import re
 
 from ..errors import GongkaiError
 from ..model import Block, Cell, Document, Paragraph, Provenance, Table
+from ._tables import PAGE_MARK
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -89,7 +90,9 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
             i = end
         else:
             stripped = line.strip().replace("\u3000", " ").strip()
-            if stripped:
+            if stripped and PAGE_MARK.match(re.sub(r"\s+", "", stripped)):
+                pass  # a page number left by a PDF-to-text conversion
+            elif stripped:
                 m = _MD_HEADING.match(stripped)
                 level = len(m.group(1)) if m else 0
                 body = m.group(2).strip() if m else stripped
