@@ -164,6 +164,12 @@ def request_value(report: Report, row: str, col: int) -> Value | None:
     return vals[col] if vals is not None and col < len(vals) else None
 
 
+def request_number(report: Report, row: str, col: int) -> Number | None:
+    """What a Table B cell contributes to a sum (see :func:`operand`); None when unknown."""
+    v = request_value(report, row, col)
+    return None if v is None else operand(v)
+
+
 def request_cell(report: Report, row: str, col: int) -> CellRef:
     v = request_value(report, row, col)
     return CellRef(

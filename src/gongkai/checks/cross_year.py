@@ -17,9 +17,8 @@ from .context import (
     clean,
     column_label,
     legacy_cell,
-    operand,
     request_cell,
-    request_value,
+    request_number,
     section_ref,
 )
 from .legacy import normalize, values
@@ -46,11 +45,6 @@ def before(ref: CellRef, prev: Report) -> CellRef:
     return replace(ref, name=f"previous.{ref.name}", label=f"{year}报告 {ref.label}")
 
 
-def _request(report: Report, row: str, col: int) -> Number | None:
-    v = request_value(report, row, col)
-    return None if v is None else operand(v)
-
-
 @rule(
     "X1",
     "warning",
@@ -70,7 +64,10 @@ def carried(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable("两份报告中至少一份没有表三", "requests")
         return
     for col in range(len(REQUEST_COLUMN_KEYS)):
-        now, then = _request(rep, "carried_over", col), _request(prev, "carried_forward", col)
+        now, then = (
+            request_number(rep, "carried_over", col),
+            request_number(prev, "carried_forward", col),
+        )
         if now is None or then is None or clean(now) == clean(then):
             continue
         yield ctx.finding(

@@ -14,10 +14,9 @@ from .context import (
     is_blank,
     is_placeholder,
     join_labels,
-    operand,
     request_cell,
+    request_number,
     request_rows,
-    request_value,
     result_rows,
     row_label,
     show_share,
@@ -41,11 +40,6 @@ def missing_table(report: Report) -> str | None:
     return None
 
 
-def cell(report: Report, row: str, col: int) -> Number | None:
-    v = request_value(report, row, col)
-    return None if v is None else operand(v)
-
-
 @rule(
     "B1",
     "error",
@@ -67,7 +61,7 @@ def balance(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable(f"表三缺少{join_labels(absent)}", TABLE)
         return
     for col in range(len(REQUEST_COLUMN_KEYS)):
-        vals = [cell(rep, k, col) for k in BALANCE_ROWS]
+        vals = [request_number(rep, k, col) for k in BALANCE_ROWS]
         new, carried_over, total, carried_forward = vals
         if new is None or carried_over is None or total is None or carried_forward is None:
             continue  # an unreadable cell: G2 reports it
@@ -111,8 +105,8 @@ def results_sum(ctx: Context) -> Iterator[Finding]:
         return
     keys = [r.key for r in result_rows(rep) if r.key in rep.requests]
     for col in range(len(REQUEST_COLUMN_KEYS)):
-        total = cell(rep, "total", col)
-        parts = [cell(rep, k, col) for k in keys]
+        total = request_number(rep, "total", col)
+        parts = [request_number(rep, k, col) for k in keys]
         if total is None or any(p is None for p in parts):
             continue
         parts_sum = clean(sum(p for p in parts if p is not None))
@@ -148,7 +142,7 @@ def row_sum(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable(reason, TABLE)
         return
     for key in ordered_request_keys(rep):
-        vals = [cell(rep, key, c) for c in range(len(REQUEST_COLUMN_KEYS))]
+        vals = [request_number(rep, key, c) for c in range(len(REQUEST_COLUMN_KEYS))]
         if len(rep.requests[key]) < len(REQUEST_COLUMN_KEYS) or any(v is None for v in vals):
             continue
         parts_sum = clean(sum(v for v in vals[:TOTAL_COL] if v is not None))
@@ -219,8 +213,8 @@ def subtotals(ctx: Context) -> Iterator[Finding]:
         if sub not in rep.requests or not keys:
             continue
         for col in range(len(REQUEST_COLUMN_KEYS)):
-            subtotal = cell(rep, sub, col)
-            parts = [cell(rep, k, col) for k in keys]
+            subtotal = request_number(rep, sub, col)
+            parts = [request_number(rep, k, col) for k in keys]
             if subtotal is None or any(p is None for p in parts):
                 continue
             parts_sum = clean(sum(p for p in parts if p is not None))
@@ -296,7 +290,7 @@ def _other_share(ctx: Context, key: str, template_name: str) -> Iterator[Finding
     if key not in rep.requests:
         yield ctx.not_applicable(f"本报告表三没有「{row_label(key)}」行（{template_name}）", TABLE)
         return
-    other, total = cell(rep, key, TOTAL_COL), cell(rep, "total", TOTAL_COL)
+    other, total = request_number(rep, key, TOTAL_COL), request_number(rep, "total", TOTAL_COL)
     if other is None or total is None or total <= 0:
         return
     if other >= OTHER_MIN_COUNT and other / total >= OTHER_SHARE_WARN:
@@ -359,7 +353,9 @@ def carried_forward_bound(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable("表三缺少一、二或四行", TABLE)
         return
     for col in range(len(REQUEST_COLUMN_KEYS)):
-        new, co, cf = (cell(rep, k, col) for k in ("new", "carried_over", "carried_forward"))
+        new, co, cf = (
+            request_number(rep, k, col) for k in ("new", "carried_over", "carried_forward")
+        )
         if new is None or co is None or cf is None:
             continue
         if cf > new + co:
