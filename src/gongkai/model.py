@@ -47,6 +47,11 @@ def _describe(p: Provenance) -> str:
     return "".join(parts) or "位置不详"
 
 
+# A paragraph holding only this is an empty table cell of a text rendering whose layout shows
+# one (one cell per line with a fixed number of line breaks after each cell).
+BLANK_CELL = "\ue001"
+
+
 @dataclass(slots=True)
 class Cell:
     text: str

@@ -345,6 +345,39 @@ LEGACY_SKIP_COLUMNS = ("代码",)
 # Name of the single value column of a legacy table, and the caption written above it.
 LEGACY_VALUE_LABEL = "统计数"
 LEGACY_TABLE_CAPTION = "附表：政府信息公开情况统计"
+# Units of the indicator rows: they anchor the cells when a rendering lost the table grid.
+# Longest first, so "万元" is not read as "元" and "人次" not as "人".
+LEGACY_UNITS = (
+    "万元",
+    "人次",
+    "元",
+    "件",
+    "条",
+    "个",
+    "人",
+    "次",
+    "篇",
+    "项",
+    "家",
+    "期",
+    "份",
+    "场",
+)
+# Names of the value columns that may follow 单位 in the header (regex alternatives).
+LEGACY_COLUMN_NAMES = (
+    r"\d{4}\s*年\s*度?",
+    r"本\s*年\s*度?",
+    r"上\s*年\s*度?",
+    r"历\s*年\s*累\s*计",
+    r"累\s*计\s*数?",
+    r"统\s*计\s*数",
+    r"本\s*期\s*数?",
+    r"数\s*量",
+    r"合\s*计",
+    r"全\s*年",
+)
+# A value column whose name holds this word accumulates the other columns (so it is ≥ them).
+LEGACY_CUMULATIVE_WORD = "累计"
 
 LEGACY_INDICATORS = (
     Indicator("active_total", "主动公开政府信息数", "条"),

@@ -9,6 +9,7 @@ from ..model import Document
 from ..report import Report, SectionText
 from .legacy import read_legacy
 from .meta import find_meta, find_period_year, find_published
+from .normalise import normalise_document
 from .solver import JointRule
 from .stream import Heading, Stream, find_sections, find_tokens
 from .tables import detect_template, find_regions, read_active, read_requests, read_review
@@ -20,6 +21,7 @@ __all__ = ["extract"]
 
 def extract(doc: Document) -> Report:
     """Read the report's tables, template, agency, year and sections from a document."""
+    normalise_document(doc)
     stream = Stream(doc)
     tokens = find_tokens(stream.text)
     headings = find_sections(stream)
@@ -58,7 +60,8 @@ def extract(doc: Document) -> Report:
         rep.warnings.extend(warns)
 
     if not rep.requests and not rep.active:
-        rep.legacy, rep.legacy_columns = read_legacy(doc)
+        rep.legacy, rep.legacy_columns, warns = read_legacy(doc)
+        rep.warnings.extend(warns)
         if not rep.legacy:
             raise NotAReport(
                 "没有找到年度报告的统计表格（第二十条主动公开、收到和处理申请、行政复议诉讼表，"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..model import BLANK_CELL
 from .stream import Stream, Token
 from .text import CELL_SEP, parse_value
 
@@ -91,7 +92,9 @@ class _Walker:
         while k < len(cells) and (not cells[k].raw or not _is_value_cell(cells[k].raw)):
             k += 1
         label = "".join(c.raw for c in cells[:k])
-        values = cells[k:] if label else _drop_leading_blanks(cells)
+        # A row without a label keeps its leading blanks: they are cells (表四's data row);
+        # whoever knows the row's width trims what is too many.
+        values = cells[k:] if label else cells
         if not any(v.raw for v in values):
             if label:
                 self.label.append(label)
@@ -99,6 +102,10 @@ class _Walker:
             return
         if label and not _continues(self.current, [label]):
             self._start(label, next(c.pos for c in cells if c.raw))
+        elif self.label and self.current.values:
+            # Label rows above a row of numbers (a header, or a label detached from its
+            # values by a PDF-to-text step): they label it.
+            self._start("".join(self.label), self.label_pos)
         elif self.current.values:
             return  # numbers without a label after a complete row: not ours
         self.label = []
@@ -106,6 +113,12 @@ class _Walker:
         self.current.values.extend(values)
 
     def _word(self, word: str, at: int) -> None:
+        if word == BLANK_CELL:
+            if self.label and not _continues(self.current, self.label):
+                self._start("".join(self.label), self.label_pos)
+            self.label = []
+            self.current.values.append(Tok("", at))
+            return
         if not _is_free_value(word):
             if not self.label:
                 self.label_pos = at
@@ -131,13 +144,6 @@ class _Walker:
 def _is_value_cell(raw: str) -> bool:
     p = parse_value(raw)
     return p is not None
-
-
-def _drop_leading_blanks(cells: list[Tok]) -> list[Tok]:
-    k = 0
-    while k < len(cells) and not cells[k].raw:
-        k += 1
-    return cells[k:]
 
 
 _PIECE = re.compile(r"[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?|[^\d+\-]+|[+\-]")

@@ -72,7 +72,8 @@ def _segments(
 
     ``bounds`` (section headings) end a row's values like the next label does.
     """
-    inside = [t for t in tokens if lo <= t.start < hi]
+    # 表四's captions inside another table (its "总计" column header) are not row labels.
+    inside = [t for t in tokens if lo <= t.start < hi and t.spec.kind != "Chead"]
     out: list[Segment] = []
     for i, tok in enumerate(inside):
         stop = inside[i + 1].start if i + 1 < len(inside) else hi
@@ -267,12 +268,14 @@ def _request_segments(segs: list[Segment]) -> tuple[dict[str, Segment], list[Seg
             if not has_values or key not in T.SUBTOTAL_KEYS:
                 continue  # a group caption: no numbers of its own
             key = T.SUBTOTAL_KEYS[key]
-        if key == "other" and not has_values:
+        if key == "other" and not has_values and len(seg.values) != len(T.REQUEST_COLUMNS):
             continue  # （六）其他处理 as the caption of its three sub-rows
         if key not in found or not found[key].values:
             found[key] = seg
     if "other" in found and any(k in found for k in ("other_1_no_correction", "other_3_other")):
-        found["other_subtotal"] = found.pop("other")  # printed subtotal above sub-rows
+        other = found.pop("other")
+        if any(v.raw for v in other.values):
+            found["other_subtotal"] = other  # printed subtotal above sub-rows
     return found, unknown
 
 
@@ -311,10 +314,20 @@ def read_review(
     if not heads:
         return None, []
     n = len(T.REVIEW_KEYS)
-    # The single data row follows the last header caption (结果维持 … 总计).
-    segs = free_segments(stream, None, heads[-1].end, hi)
-    vals = next((seg.values for seg in segs if any(v.raw for v in seg.values)), [])
-    vals = trim_blanks(vals, n)
+    # The single data row follows the last header caption (结果维持 … 总计); a table split
+    # into three (复议, 直接起诉, 复议后起诉) has a row of five after each header.
+    rows = [
+        seg.values
+        for seg in free_segments(stream, None, heads[0].start, hi)
+        if any(v.raw for v in seg.values)
+    ]
+    width = len(T.OUTCOMES)
+    if len(rows) == len(T.REVIEW_GROUPS) and all(len(trim_blanks(r, width)) == width for r in rows):
+        vals = [v for r in rows for v in trim_blanks(r, width)]
+    else:
+        segs = free_segments(stream, None, heads[-1].end, hi)
+        vals = next((seg.values for seg in segs if any(v.raw for v in seg.values)), [])
+        vals = trim_blanks(vals, n)
     if len(vals) == n:
         return [_value(stream, v) for v in vals], []
     if not vals:

@@ -1,9 +1,12 @@
-"""Helpers shared by the HTML and DOCX readers: cell text clean-up and grid layout."""
+"""Helpers shared by the readers: cell text clean-up, grid layout, page marks, quiet libraries."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..model import Provenance, Table, grid_from_spans
@@ -80,3 +83,23 @@ PAGE_MARK = re.compile(
     r"|共\d{1,4}页[,，]?第\d{1,4}页"
     r"|\d{1,4}/\d{1,4})$"
 )
+
+
+@contextmanager
+def quiet_libraries(*loggers: str) -> Iterator[None]:
+    """Silence the named libraries' logging and all Python warnings while reading a file.
+
+    pdfminer logs "Could not get FontBBox …" for fonts of browser-printed PDFs; with no logging
+    set up, Python prints such records on the user's terminal. What matters reaches the user
+    as a GongkaiError or a Document warning instead.
+    """
+    saved = [(log, log.level) for log in map(logging.getLogger, loggers)]
+    for log, _ in saved:
+        log.setLevel(logging.CRITICAL + 1)  # also silences child loggers ("pdfminer.pdffont")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for log, level in saved:
+            log.setLevel(level)

@@ -21,21 +21,24 @@ character's box decides where lines break and what goes between two glyphs of a 
 - Blank cells of ruled tables: each ruled cell with no text gets its own empty TAB-separated
   slot when it lies between two values, after the last value, or before the first value where
   other lines of the same table have a value (not a label: WPS draws empty sub-label cells next
-  to wide labels). Borderless tables: see ``_pdf_columns`` (columns estimated from the numbers
-  of other rows of the same table); otherwise a blank cell is just one TAB.
+  to wide labels), or where the row (between its horizontal rules) has no label at all (表四's
+  data row). A row whose value cells are all blank is its label (a label wrapped over several
+  lines of its cell joined into one line) and one TAB per ruled value cell, when nothing else
+  lies in its ruled row and its label cell starts where labels of rows with values start (see
+  ``_pdf_columns.blank_rows``). Borderless tables: see ``_pdf_columns`` (columns estimated from
+  the numbers of other rows of the same table); otherwise a blank cell is just one TAB.
 - Whole-line page markers ("- 3 -", "— 3 —", "第 3 页", "第3页 共5页", "3 / 5") are dropped, and
   so is a bare number lying in the top or bottom 7% of the page.
 - Provenance(page=N, line=K): K counts the kept lines of page N, from 1.
 
 Measured on p001-p003: 20-27 ms per report on an idle machine, 1.2-1.5x the time of a
 ``pdftotext`` run. A scan (no text layer), an encrypted PDF and a damaged PDF each raise
-GongkaiError with a Chinese message; no PDFium exception escapes.
+GongkaiError with a Chinese message; no PDFium exception escapes, and no library warning
+reaches the terminal.
 """
 
 from __future__ import annotations
 
-import bisect
-import ctypes
 import itertools
 import math
 import re
@@ -47,14 +50,22 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance
-from ._pdf_columns import blank_slots, value_count
-from ._tables import PAGE_MARK
+from ._pdf_columns import (
+    Edge,
+    Rules,
+    blank_rows,
+    blank_slots,
+    holds_value,
+    labelless,
+    page_rules,
+    value_count,
+)
+from ._tables import PAGE_MARK, quiet_libraries
 
 TAB_GAP_EM = 1.0  # a wider gap between two glyphs is a table cell boundary
 CJK_JOIN_EM = 0.6  # a narrower space next to a CJK glyph is layout, not text
 MARGIN_BAND = 0.07  # share of page height at top and bottom where a bare number is a page number
 MIN_CHARS_PER_PAGE = 10  # fewer text characters than this per page on average: a scan
-MAX_PAGE_OBJECTS = 20000  # beyond this, skip looking for ruling lines (a drawing, not a table)
 
 MSG_SCAN = "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）才能读取"
 MSG_ENCRYPTED = "PDF 已加密，需要密码才能读取"
@@ -62,7 +73,6 @@ MSG_DAMAGED = "PDF 文件已损坏，无法打开"
 MSG_NO_PAGES = "PDF 文件没有任何页面"
 
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-_Edge = tuple[float, float, float]  # x, bottom, top of a vertical cell boundary
 _WS = frozenset((0x20, 0x09, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF))
 
 
@@ -84,7 +94,7 @@ class _Piece:
     text: str
     left: float
     right: float
-    bounds_before: list[_Edge] = field(default_factory=list)  # ruled cell boundaries crossed
+    bounds_before: list[Edge] = field(default_factory=list)  # ruled cell boundaries crossed
 
 
 @dataclass(slots=True)
@@ -94,28 +104,30 @@ class _Line:
     cells: list[_Piece]
     bottom: float
     top: float
-    bounds_after: list[_Edge] = field(default_factory=list)  # boundaries right of the line
+    bounds_after: list[Edge] = field(default_factory=list)  # boundaries right of the line
+    rules: Rules | None = None  # of its page, when it has any
 
     @property
     def ruled(self) -> bool:
         return bool(self.bounds_after) or any(p.bounds_before for p in self.cells)
 
-    def text(self, value_columns: list[tuple[float, float]]) -> str:
+    def text(self, value_columns: list[tuple[float, float]], labelless: bool = False) -> str:
         """Cells joined by TABs, one more TAB per empty ruled value cell.
 
         Empty cells count between two values and after the last one; between the label and
         the first value only when other lines of the page have a value there (``value_columns``)
-        rather than a label: WPS draws empty sub-label cells next to a wide label.
+        rather than a label: WPS draws empty sub-label cells next to a wide label. A values-only
+        line whose ruled row has no label at all (``labelless``) has only value cells.
         """
         first_value = len(self.cells) - value_count(self.cells)
         parts: list[str] = []
         for i, p in enumerate(self.cells):
             blanks = 0
-            if i > first_value:
+            if i > first_value or (i == first_value == 0 and labelless):
                 blanks = max(0, len(p.bounds_before) - 1)
             elif i == first_value:  # also a values-only line, whose label lies on other lines
                 spans = itertools.pairwise(p.bounds_before)
-                blanks = sum(1 for a, b in spans if _holds_value(a, b, value_columns))
+                blanks = sum(1 for a, b in spans if holds_value(a, b, value_columns))
             parts.append("\t" * ((i > 0) + blanks) + p.text)
         if first_value < len(self.cells):
             parts.append("\t" * max(0, len(self.bounds_after) - 1))
@@ -128,37 +140,15 @@ class _Line:
         return [((p.left + p.right) / 2, y) for p in self.cells[start:]]
 
 
-def _holds_value(a: _Edge, b: _Edge, centres: list[tuple[float, float]]) -> bool:
-    """Whether a value of the same table (both edges cross its line) lies between a and b."""
-    return any(a[0] < x < b[0] and a[1] <= y <= a[2] and b[1] <= y <= b[2] for x, y in centres)
-
-
-class _Edges:
-    """Vertical cell boundaries of a page: ruling lines and the sides of framed cells."""
-
-    def __init__(self, edges: list[_Edge]) -> None:
-        edges.sort()
-        self.xs = [e[0] for e in edges]
-        self.edges = edges
-
-    def between(self, x0: float, x1: float, y: float) -> list[_Edge]:
-        """Distinct boundaries strictly between x0 and x1 that cross height y."""
-        found: list[_Edge] = []
-        for i in range(bisect.bisect_right(self.xs, x0), bisect.bisect_left(self.xs, x1)):
-            edge = self.edges[i]
-            if edge[1] <= y <= edge[2] and (not found or edge[0] - found[-1][0] > 2.0):
-                found.append(edge)  # the sides of two adjacent cells are one boundary
-        return found
-
-
 def read_pdf(data: bytes, path: str | None = None) -> Document:
     """Read a PDF's text layer into one Paragraph per line (see the module docstring)."""
-    pdf = _open(data, path)
-    try:
-        title = _metadata_title(pdf)
-        lines, pages, warnings = _all_lines(pdf, path)
-    finally:
-        pdf.close()
+    with quiet_libraries("pypdfium2"):
+        pdf = _open(data, path)
+        try:
+            title = _metadata_title(pdf)
+            lines, pages, warnings = _all_lines(pdf, path)
+        finally:
+            pdf.close()
     lines = [ln for ln in lines if not _is_page_number(ln)]
     chars = sum(len(p.text) for ln in lines for p in ln.cells)
     if pages == 0:
@@ -167,17 +157,25 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
         raise GongkaiError(MSG_SCAN, path)
     slots = blank_slots(lines, [not ln.ruled for ln in lines])
     value_columns: dict[int, list[tuple[float, float]]] = {}
+    pages_of: dict[int, list[_Line]] = {}
     for ln in lines:
         value_columns.setdefault(ln.page, []).extend(ln.value_centres())
+        pages_of.setdefault(ln.page, []).append(ln)
+    blank = blank_rows(lines, value_columns)
     blocks: list[Paragraph] = []
     counter: dict[int, int] = {}
     for i, ln in enumerate(lines):
+        if blank.get(i) == "":
+            continue  # a further line of an all-blank row's label
         k = counter[ln.page] = counter.get(ln.page, 0) + 1
-        if i in slots:  # value cells laid on the columns of a borderless table
+        if i in blank:  # a ruled row whose value cells are all blank
+            text = blank[i]
+        elif i in slots:  # value cells laid on the columns of a borderless table
             labels = [p.text for p in ln.cells[: len(ln.cells) - value_count(ln.cells)]]
             text = "\t".join([*labels, *slots[i]])
         else:
-            text = ln.text(value_columns[ln.page])
+            alone = value_count(ln.cells) == len(ln.cells) and labelless(ln, pages_of[ln.page])
+            text = ln.text(value_columns[ln.page], alone)
         blocks.append(Paragraph(text, Provenance(page=ln.page, line=k)))
     return Document(list(blocks), path=path, format="pdf", title=title, warnings=warnings)
 
@@ -231,7 +229,7 @@ def _page(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
         if not glyphs:
             return []
         height = page.get_height()
-        return _layout(glyphs, index + 1, height, _edges(page.raw, height))
+        return _layout(glyphs, index + 1, height, page_rules(page.raw, height))
     finally:
         page.close()
 
@@ -287,47 +285,18 @@ def _reading_box(r: pdfium_c.FS_RECTF, m: pdfium_c.FS_MATRIX) -> tuple[float, fl
     return -r.top, -r.bottom, r.left, r.right
 
 
-def _edges(page: object, height: float) -> _Edges:
-    """Thin vertical paths and the sides of framed rectangles: where table cells begin and end."""
-    found: list[_Edge] = []
-    n = pdfium_c.FPDFPage_CountObjects(page)
-    if n > MAX_PAGE_OBJECTS:
-        return _Edges(found)
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for i in range(n):
-        obj = pdfium_c.FPDFPage_GetObject(page, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            continue
-        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
-        if y1 - y0 < 3 or y1 - y0 > 0.9 * height:  # a horizontal rule, or a page frame
-            continue
-        if x1 - x0 <= 3:
-            found.append(((x0 + x1) / 2, y0, y1))
-        elif pdfium_c.FPDFPath_CountSegments(obj) <= 5 and _stroked(obj, fill, stroke):
-            found.extend(((x0, y0, y1), (x1, y0, y1)))  # a framed cell; a filled one is shading
-    return _Edges(found)
-
-
-def _stroked(obj: object, fill: ctypes.c_int, stroke: ctypes.c_int) -> bool:
-    """Whether a path is drawn with a pen (a border), not only filled (WPS cell shading)."""
-    return bool(pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)) and bool(stroke.value)
-
-
 def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
-def _layout(glyphs: list[_Glyph], page_no: int, height: float, edges: _Edges) -> list[_Line]:
+def _layout(glyphs: list[_Glyph], page_no: int, height: float, edges: Rules) -> list[_Line]:
     """Split a page's glyphs into visual lines of cells, with the spacing rules above."""
     lines: list[_Line] = []
     cells: list[_Piece] = []
     buf: list[str] = []
     first = prev = glyphs[0]
     bottom, top = first.bottom, first.top
-    bounds: list[_Edge] = []
+    bounds: list[Edge] = []
 
     def close_piece(last: _Glyph) -> None:
         cells.append(_Piece("".join(buf), first.left, last.right, bounds))
@@ -335,7 +304,7 @@ def _layout(glyphs: list[_Glyph], page_no: int, height: float, edges: _Edges) ->
 
     def close_line(last: _Glyph) -> None:
         close_piece(last)
-        line = _Line(page_no, height, cells, bottom, top)
+        line = _Line(page_no, height, cells, bottom, top, rules=edges if edges.xs else None)
         values = value_count(cells)
         if last.upright and edges.xs and values:  # (a label line's row goes on to the right)
             mid = (last.bottom + last.top) / 2
@@ -356,7 +325,7 @@ def _layout(glyphs: list[_Glyph], page_no: int, height: float, edges: _Edges) ->
                 prev = g
                 continue
             gap = g.left - prev.right
-            crossed: list[_Edge] = []
+            crossed: list[Edge] = []
             if gap > 0.05 * em and g.upright and prev.upright and edges.xs:
                 mid = (max(prev.bottom, g.bottom) + min(prev.top, g.top)) / 2
                 crossed = edges.between(prev.right - 0.5, g.left + 0.5, mid)

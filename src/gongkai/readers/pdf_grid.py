@@ -33,10 +33,13 @@ each page with pdfplumber's lattice finder and returns them as ``model.Table`` g
 Measured on an idle machine: 280-310 ms per WPS report (p001-p003, 5-6 pages), 80-115 ms per
 LibreOffice-made report (2-3 pages): 5-11x the fast reader, ~90% of it pdfminer parsing the
 pages. Errors are the fast reader's: a scan, an encrypted or a damaged PDF raises GongkaiError.
+pdfminer's complaints about fonts ("Could not get FontBBox …", browser-printed PDFs) are
+silenced: they say nothing about the reading.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,7 +56,7 @@ from pdfplumber.table import (
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance, Table
 from ._pdf_grid_tables import SNAP, Box, Frag, continues, grid_table, is_cjk, join_lines, stitch
-from ._tables import PAGE_MARK
+from ._tables import PAGE_MARK, quiet_libraries
 from .pdf import (
     _BARE_NUMBER,
     CJK_JOIN_EM,
@@ -86,6 +89,11 @@ _Item = _Line | Frag
 
 def read_pdf_grid(data: bytes, path: str | None = None) -> Document:
     """Read a PDF into paragraphs and table grids (see the module docstring)."""
+    with quiet_libraries("pdfminer", "pdfplumber"):
+        return _read(data, path)
+
+
+def _read(data: bytes, path: str | None) -> Document:
     probe = _open(data, path)  # the fast reader's checks: encrypted, damaged
     try:
         title = _metadata_title(probe)
@@ -285,7 +293,7 @@ def _fragment(
     boxes: list[Box] = []
     for x0, top, x1, bottom in cells:
         inside = []
-        lo = _bisect(mids, top)
+        lo = bisect.bisect_left(mids, top)
         for k in range(lo, len(order)):
             if mids[k] >= bottom:
                 break
@@ -309,17 +317,6 @@ def _fragment(
 
 def _mid_y(c: Obj) -> float:
     return (float(c["top"]) + float(c["bottom"])) / 2
-
-
-def _bisect(xs: list[float], x: float) -> int:
-    lo, hi = 0, len(xs)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if xs[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 # --- text ------------------------------------------------------------------------------------

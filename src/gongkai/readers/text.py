@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..errors import GongkaiError
-from ..model import Block, Cell, Document, Paragraph, Provenance, Table
+from ..model import BLANK_CELL, Block, Cell, Document, Paragraph, Provenance, Table
 from ._tables import PAGE_MARK
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -75,9 +75,12 @@ def parse_lines(lines: list[str], markdown: bool = False) -> list[Block]:
 
 def _parse(lines: list[str], markdown: bool) -> list[Block]:
     blocks: list[Block] = []
+    blanks = _blank_cells(lines)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
+        for _ in range(blanks.get(i, 0)):
+            blocks.append(Paragraph(BLANK_CELL, Provenance(line=i)))
         if "\t" in line and line.strip():
             end = _tab_region_end(lines, i)
             blocks.append(_tab_table(lines, i, end, len(blocks)))
@@ -99,6 +102,45 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
                 blocks.append(Paragraph(body, Provenance(line=i + 1), level))
             i += 1
     return blocks
+
+
+def _blank_cells(lines: list[str]) -> dict[int, int]:
+    """Empty cells of a one-cell-per-line rendering, by the line index they precede.
+
+    Scrapers of HTML tables write each cell followed by a fixed run of line breaks (``step``,
+    e.g. 3) and each row end by a few more (``extra``, e.g. 2), so an empty cell leaves only
+    its line breaks: a gap of ``step * (k + 1)`` (+ ``extra`` at a row end) holds k empty
+    cells. Files without such a rhythm (most lines apart by one break) get none.
+    """
+    gaps: list[tuple[int, int]] = []  # (line index, line breaks before it)
+    prev: int | None = None
+    for i, line in enumerate(lines):
+        if line.strip():
+            if prev is not None:
+                gaps.append((i, i - prev))
+            prev = i
+    counts: dict[int, int] = {}
+    for _, g in gaps:
+        counts[g] = counts.get(g, 0) + 1
+    step = max((g for g in counts if g >= 2), key=lambda g: counts[g], default=0)
+    if not step or counts[step] < 20 or counts[step] < 2 * counts.get(1, 0):
+        return {}
+    ends = [g for g in counts if g > step and g % step]
+    extra = max(
+        (g % step for g in ends),
+        key=lambda r: sum(counts[g] for g in ends if g % step == r),
+        default=0,
+    )
+    if not extra or sum(counts[g] for g in ends if g % step == extra) < 5:
+        return {}
+    out: dict[int, int] = {}
+    for i, g in gaps:
+        rest = g % step
+        if rest == 0 and g >= 2 * step:
+            out[i] = g // step - 1
+        elif rest == extra and g >= 2 * step + extra:
+            out[i] = (g - extra) // step - 1
+    return out
 
 
 def _is_pipe_row(line: str) -> bool:
