@@ -58,6 +58,10 @@ def report_cells(rep: Report) -> tuple[dict[str, Any], set[str]]:
     for i, v in enumerate(rep.review_litigation or []):
         if v.ambiguous:
             abstained.add(f"review/{i}")
+    for label, lv in rep.legacy.items():
+        for i, v in enumerate(lv if isinstance(lv, list) else [lv]):
+            if v.ambiguous:
+                abstained.add(f"legacy/{label}/{i}" if isinstance(lv, list) else f"legacy/{label}")
     return cells, abstained
 
 

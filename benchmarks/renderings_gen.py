@@ -66,10 +66,21 @@ def load_source(corpus: Path, label_path: Path) -> Source:
         for number, sec in original.sections.items():
             if number in TABLE_SECTIONS and rep.template != "legacy":
                 continue
-            # Lines with table separators are the original's own table text.
+            # Lines with table separators are the original's own table text; so is what
+            # follows a legacy appendix's header.
             text = "\n".join(ln for ln in sec.text.splitlines() if "|" not in ln and "\t" not in ln)
+            text = re.split(r"附\s*表|统\s*计\s*指\s*标|指\s*标\s*名\s*称", text)[0]
             if text.strip():
                 rep.sections[number] = SectionText(number, sec.title, text)
+        # Labels carry no units; the document's own units come along as it prints them.
+        for key, lv in rep.legacy.items():
+            read_lv = original.legacy.get(key)
+            for mine, theirs in zip(
+                lv if isinstance(lv, list) else [lv],
+                (read_lv if isinstance(read_lv, list) else [read_lv]) if read_lv else [],
+                strict=False,
+            ):
+                mine.unit = theirs.unit
     return Source(label.get("case", label_path.stem), label, rep)
 
 

@@ -132,6 +132,45 @@ def test_s002_appendix_glued_has_no_wrong_cell() -> None:
     assert set(label["legacy"]) - set(got) <= {"七、依申请公开信息收取的费用"}
 
 
+_PAGE_MARKS = ("— {} —", "- {} -", "第 {} 页")
+
+
+def _pipe_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _paged_pipe(rows: list[list[str]], per_page: int, long_label: int) -> str:
+    """The pipe table as PDF-to-markdown tools write it: a page number and the header row
+    again every ``per_page`` rows, and a long (wrapped) label on a row of its own with its
+    values on the next row."""
+    head = _pipe(rows[:1]).splitlines()
+    out = list(head)
+    for k, row in enumerate(rows[1:]):
+        if k and k % per_page == 0:
+            page = k // per_page + 1
+            out += ["", _PAGE_MARKS[page % 3].format(page), "", *head]
+        if len(row[0]) >= long_label and any(row[2:]):
+            keep = len(row[0]) % 2  # unit with the label, or with the values
+            out.append(_pipe_row(row[: 1 + keep] + [""] * (len(row) - 1 - keep)))
+            out.append(_pipe_row([""] * (1 + keep) + row[1 + keep :]))
+        else:
+            out.append(_pipe_row(row))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize(("case", "long_label"), [("s002", 16), ("r008", 8)])
+def test_paged_markdown_with_detached_labels_reads_exactly(case: str, long_label: int) -> None:
+    """Repeated header rows and page numbers are no rows, the chunks are one table (the
+    top-level row carries over), and a label row with blank values takes the values of the
+    unlabelled row under it; a row whose value is really blank stays blank."""
+    narrative, rows, label = _s002_rows() if case == "s002" else _r008_rows()
+    text = _paged_pipe(rows, max(3, len(rows) // 4), long_label)
+    assert text.count(rows[0][0]) > 2 and "第 " in text
+    assert any(line.startswith("|  |") for line in text.splitlines())
+    rep = _read(narrative + "\n" + text + "\n")
+    _assert_exact(rep, label)
+
+
 def test_r003_reads_whether_cells_are_paragraphs_or_a_table() -> None:
     """r003 one cell per line; the same cells on one line with spaces read the same."""
     text, label = _corpus("r003")

@@ -219,3 +219,8 @@ def test_cited_notices_are_not_titles() -> None:
     assert find_meta(d)[0] is None
     d = doc("某某区人民政府关于2023年政府信息公开工作年度报告")
     assert find_meta(d) == ("某某区人民政府", 2023)
+
+
+def test_place_names_starting_with_a_function_word() -> None:
+    d = doc("2023年，宁都县对坊乡人民政府认真贯彻《条例》。")
+    assert find_meta(d)[0] == "宁都县对坊乡人民政府"

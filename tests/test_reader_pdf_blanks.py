@@ -106,10 +106,6 @@ def test_read_gives_every_cell(pdf: Path) -> None:
     assert not [w for w in rep.warnings if "粘连" in w or "单元格" in w]
 
 
-@pytest.mark.xfail(
-    reason="extract.stream.Stream strips a PDF line's leading and trailing TABs (blank cells)",
-    strict=False,
-)
 @pytest.mark.parametrize("pdf", PDFS, ids=IDS)
 def test_fast_reading_alone_gives_every_cell(pdf: Path) -> None:
     rep = extract(read_pdf(pdf.read_bytes(), str(pdf)))

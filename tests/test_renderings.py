@@ -34,22 +34,8 @@ RENDERINGS = (
     "docx",
 )
 
-# (case, rendering) -> what the reader is missing.
-_LEGACY_BLANK = (
-    "cell-per-line legacy table: a blank cell (empty 单位, or the empty value cells of a "
-    "top-level row such as 一、主动公开情况) leaks the text reader's internal blank marker "
-    "U+E001 into the indicator key, so no legacy key matches"
-)
-_ROW_BLANKS = (
-    "row-per-line table with blank cells (two separators in a row): a requests row whose 7 "
-    "cells are all blank is dropped instead of read as 7 blanks, and the review row "
-    "(12 blanks, three 0s) is left ambiguous as '000' instead of placed by separator position"
-)
-XFAIL: dict[tuple[str, str], str] = {
-    **{("s002", n): _LEGACY_BLANK for n in ("cell_lines", "gbk", "crlf", "fullwidth")},
-    ("s002", "thousands"): _LEGACY_BLANK,
-    **{("r002", n): _ROW_BLANKS for n in ("row_spaces", "row_nbsp", "row_u3000")},
-}
+# (case, rendering) -> what the reader is missing (none today; keep the mechanism for new cases).
+XFAIL: dict[tuple[str, str], str] = {}
 
 # (case, rendering) -> why abstaining (Value.ambiguous) is acceptable there.
 ABSTAIN_OK: dict[tuple[str, str], str] = {}

@@ -67,7 +67,7 @@ def rows(outcomes: Sequence[Outcome]) -> tuple[list[str], list[list[Any]]]:
             for name, v in rep.cells():
                 if name.startswith("legacy.") and name not in legacy:
                     legacy.append(name)
-                rec[name] = v.raw if v.ambiguous else v.value
+                rec[name] = v.shown
         flat.append(rec)
     header = [*META_COLUMNS, *cells, *legacy]
     return header, [[rec.get(h) for h in header] for rec in flat]

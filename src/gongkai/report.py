@@ -43,6 +43,12 @@ class Value:
     ambiguous: bool = False
 
     @property
+    def shown(self) -> CellValue:
+        """The cell in the interchange: the number, text or None (blank), and for an
+        undecided cell the raw text that could not be divided (never a blank)."""
+        return self.raw if self.ambiguous else self.value
+
+    @property
     def number(self) -> Number | None:
         """The value as a number, or None when blank, textual or ambiguous."""
         v = self.value
@@ -135,17 +141,17 @@ class Report:
         d["template"] = self.template
         if self.active:
             d["active"] = {
-                row.label: [v.value for v in self.active[row.key]]
+                row.label: [v.shown for v in self.active[row.key]]
                 for row in self.active_rows()
                 if row.key in self.active
             }
         if self.requests:
-            d["requests"] = {k: [v.value for v in vals] for k, vals in self.requests.items()}
+            d["requests"] = {k: [v.shown for v in vals] for k, vals in self.requests.items()}
         if self.review_litigation is not None:
-            d["review_litigation"] = [v.value for v in self.review_litigation]
+            d["review_litigation"] = [v.shown for v in self.review_litigation]
         if self.legacy:
             d["legacy"] = {
-                k: [x.value for x in v] if isinstance(v, list) else v.value
+                k: [x.shown for x in v] if isinstance(v, list) else v.shown
                 for k, v in self.legacy.items()
             }
             if self.legacy_columns:
@@ -170,13 +176,14 @@ class Report:
         def val(name: str, v: CellValue) -> Value:
             info = detail.get(name, {})
             src = info.get("source")
+            ambiguous = bool(info.get("ambiguous", False))
             return Value(
-                v,
+                None if ambiguous else v,
                 info.get("raw", "" if v is None else str(v)),
                 info.get("unit"),
                 Provenance(**src) if src else None,
                 info.get("derived"),
-                bool(info.get("ambiguous", False)),
+                ambiguous,
             )
 
         rep = cls(

@@ -110,6 +110,7 @@ _DECISIONS_2019 = Column("decisions", "处理决定数量")
 _PROC_ITEMS = Column("items", "采购项目数量")
 _PROC_AMOUNT = Column("total_amount", "采购总金额", textual=True)
 _ITEMS_3 = (_PREV_ITEMS, _CHANGE, _DECISIONS_2019)
+ACTIVE_2019_ITEM_COLUMNS = _ITEMS_3
 
 ACTIVE_2019 = (
     Row("regulations", "规章", group=ITEM_1, columns=(_MADE, _PUBLISHED, _TOTAL_PUBLISHED)),

@@ -53,7 +53,8 @@ def extract(doc: Document) -> Report:
         rep.warnings.extend(warns)
     template = detect_template(tokens, regions, set(rep.requests))
     if regions.a is not None and template is not None:
-        rep.active, warns = read_active(stream, tokens, regions.a, template, bounds)
+        narrative = sections["一"].text if "一" in sections else ""
+        rep.active, warns = read_active(stream, tokens, regions.a, template, bounds, narrative)
         rep.warnings.extend(warns)
     if regions.c is not None:
         rep.review_litigation, warns = read_review(stream, tokens, regions.c)

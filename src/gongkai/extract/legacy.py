@@ -7,15 +7,21 @@ cell by cell; otherwise the document is read as text (legacy_text), whatever its
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .. import templates as T
-from ..model import Document, Table
+from ..model import Cell, Document, Table
 from ..report import Value
 from .legacy_split import solve
 from .legacy_text import find_text_table
 from .text import norm, parse_value
 
 _TOP = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+# A page number line caught in a table: "— 3 —", "- 3 -", "第 3 页", "第3页/共8页".
+_PAGE = re.compile(
+    r"^(?:[—–\-]+\s*\d{1,3}\s*[—–\-]+|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)$"
+)
 
 Legacy = dict[str, Value | list[Value]]
 
@@ -53,11 +59,18 @@ def read_legacy(doc: Document) -> tuple[Legacy, list[str], list[str]]:
 
 def _read_grid(doc: Document) -> tuple[Legacy, list[str], bool]:
     """The grid reading, and whether every row's unit cell holds a unit (or nothing): a
-    grid built from text with misplaced cells fails this and the text reading is used."""
+    grid built from text with misplaced cells fails this and the text reading is used.
+
+    A table whose header row repeats the previous indicator table's continues it (a table
+    split at page breaks, the header printed again on each page): the top-level row and a
+    label still waiting for its values carry over."""
     out: Legacy = {}
     columns: list[str] = []
     units = {norm(u) for u in T.LEGACY_UNITS}
     sound = True
+    top: str | None = None
+    held: _Row | None = None
+    prev_head: list[str] | None = None
     for table in doc.tables:
         found = _header(table)
         if found is None:
@@ -65,32 +78,68 @@ def _read_grid(doc: Document) -> tuple[Legacy, list[str], bool]:
         hr, unit_col, value_cols = found
         if not value_cols:
             continue
+        head = [norm(c.text) for c in table.rows[hr]]
+        if head != prev_head:
+            _emit(out, held)
+            top, held = None, None
+        prev_head = head
         columns = columns or [table.rows[hr][i].text.strip() for i in value_cols]
-        top: str | None = None
         for row in table.rows[hr + 1 :]:
             if len(row) <= max(value_cols):
                 continue
             label = row[0].text.strip()
-            if not label:
+            if _repeated_header(row, head) or _PAGE.match(label):
                 continue
             cells = [row[i] for i in value_cols]
             unit = row[unit_col].text.strip()
-            has_value = any(c.text.strip() for c in cells) or unit
+            if unit and (label or held) and not _unit_like(norm(unit), units):
+                sound = False
+            if not label:
+                if held is not None and not row[0].covered and any(c.text.strip() for c in cells):
+                    # The values of a long label printed on a row of their own (detached).
+                    if not (unit and held.unit and norm(unit) != norm(held.unit)):
+                        held.unit = held.unit or unit
+                        held.cells = cells
+                    _emit(out, held)
+                    held = None
+                continue
+            _emit(out, held)
+            held = None
             is_top = _TOP.match(label) is not None
             if is_top:
                 top = label
-            if not has_value:
-                continue
-            if unit and not _unit_like(norm(unit), units):
-                sound = False
             key = label if is_top or top is None else f"{top}/{label}"
-            values = []
-            for c in cells:
-                parsed = parse_value(c.text)
-                v = c.text.strip() if parsed is None else parsed.value
-                values.append(Value(v, c.text.strip(), unit or None, c.source))
-            out[key] = values[0] if len(values) == 1 else values
+            if not any(c.text.strip() for c in cells):
+                # No value yet: the next row may hold them; a heading when it never does.
+                held = _Row(key, unit, cells)
+                continue
+            _emit(out, _Row(key, unit, cells))
+    _emit(out, held)
     return out, columns if len(columns) > 1 else [], sound
+
+
+@dataclass(slots=True)
+class _Row:
+    key: str
+    unit: str
+    cells: list[Cell]
+
+
+def _emit(out: Legacy, row: _Row | None) -> None:
+    """Store a row that has a unit or a value (a row with neither is a heading)."""
+    if row is None or not (row.unit or any(c.text.strip() for c in row.cells)):
+        return
+    values = []
+    for c in row.cells:
+        parsed = parse_value(c.text)
+        v = c.text.strip() if parsed is None else parsed.value
+        values.append(Value(v, c.text.strip(), row.unit or None, c.source))
+    out[row.key] = values[0] if len(values) == 1 else values
+
+
+def _repeated_header(row: list[Cell], head: list[str]) -> bool:
+    """The table's header row printed again (after a page break inside the table)."""
+    return [norm(c.text) for c in row] == head
 
 
 def _unit_like(text: str, units: set[str]) -> bool:

@@ -188,13 +188,13 @@ def _values(
 ) -> list[Value]:
     src = row.value_sources[0] if row.value_sources else row.source
     if not row.values:
-        return [Value(None, "", row.unit, row.source) for _ in range(n)]
+        return [Value(None, "", row.unit or None, row.source) for _ in range(n)]
     if len(row.values) == n and (n == 1 or not row.glued):
         vals = []
         for raw, vsrc in zip(row.values, row.value_sources, strict=True):
             parsed = parse_value(raw)
             v = raw if parsed is None else parsed.value
-            vals.append(Value(v, raw, row.unit, vsrc))
+            vals.append(Value(v, raw, row.unit or None, vsrc))
         return vals
     raw = "".join(row.values)
     if len(dom) == 1 and row.glued:

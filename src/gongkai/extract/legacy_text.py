@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import templates as T
-from ..model import Document, Paragraph, Provenance
+from ..model import BLANK_CELL, Document, Paragraph, Provenance
 from .text import PLACEHOLDERS
 
 _UNITS = "|".join(T.LEGACY_UNITS)
@@ -139,6 +139,15 @@ class _Builder:
             assert self.row is not None
             self.row.unit = unit
 
+    def blank(self, src: Provenance) -> None:
+        """An empty cell: the unit cell right after a label, else a value cell."""
+        if self.row is None and self.pending:
+            self._start(src)
+            assert self.row is not None
+            self.row.unit = ""
+        elif self.row is not None:
+            self.value("", src)
+
     def value(self, text: str, src: Provenance, glued: bool = False) -> None:
         if self.row is None and self.pending:
             self._start(src)
@@ -188,7 +197,9 @@ def _rows(
     for tok in re.finditer(r"\S+", joined[start:]):
         text, pos = tok.group(), start + tok.start()
         src = source(pos)
-        if text in T.LEGACY_UNITS:
+        if text == BLANK_CELL:
+            b.blank(src)
+        elif text in T.LEGACY_UNITS:
             b.unit(text, src)
         elif _NUMBER.match(text) or (text in PLACEHOLDERS and b.row is not None):
             b.value(text, src)
@@ -198,7 +209,8 @@ def _rows(
                 break
             b.label(text, src)
     b.close()
-    rows = [r for r in b.rows if r.unit is not None or r.values]
+    # A row with neither a unit nor a value (blank cells only) is a heading.
+    rows = [r for r in b.rows if r.unit or any(r.values)]
     return rows, stop
 
 

@@ -106,6 +106,10 @@ class _Walker:
             # Label rows above a row of numbers (a header, or a label detached from its
             # values by a PDF-to-text step): they label it.
             self._start("".join(self.label), self.label_pos)
+        elif self.current.values and not label and not any(v.raw for v in self.current.values):
+            # The label's own row is all blank and the numbers come on the next row (a
+            # PDF-to-markdown step detached them): they are the label's.
+            self.current.values = []
         elif self.current.values:
             return  # numbers without a label after a complete row: not ours
         self.label = []
@@ -159,7 +163,7 @@ def _words(text: str, start: int, stop: int) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for m in re.finditer(r"[^ \t\r\n\u3000\xa0\ue000]+", text[start:stop]):
         word, pos = m.group(), start + m.start()
-        if _is_free_value(word):
+        if word == BLANK_CELL or _is_free_value(word):
             out.append((word, pos))
             continue
         pieces = [(p.group(), pos + p.start()) for p in _PIECE.finditer(word)]
@@ -175,7 +179,12 @@ def _words(text: str, start: int, stop: int) -> list[tuple[str, int]]:
                     out.append((piece[:-1], at))
                 carry = (piece[-1], at + len(piece) - 1)
                 continue
-            if out and not _is_free_value(piece) and not _is_free_value(out[-1][0]):
+            if (
+                out
+                and not _is_free_value(piece)
+                and not _is_free_value(out[-1][0])
+                and out[-1][0] != BLANK_CELL
+            ):
                 out[-1] = (out[-1][0] + piece, out[-1][1])  # keep label text whole
             else:
                 out.append((piece, at))

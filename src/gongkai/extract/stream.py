@@ -59,10 +59,11 @@ class Stream:
             if isinstance(block, Paragraph):
                 self.line_starts.append(pos)
                 text = block.text.replace(CELL_SEP, " ")
-                if "\t" in text.strip():
+                body = text.strip(" \r\n\u3000")  # TABs at either end are blank cells
+                if "\t" in body:
                     # A table row laid out as text (PDF lines with TABs at cell gaps):
                     # its cells, blanks included, are cells.
-                    pieces = text.strip().split("\t")
+                    pieces = body.split("\t")
                     for i, piece in enumerate(pieces):
                         end = CELL_SEP if i < len(pieces) - 1 else "\n"
                         add(piece.strip() + end, block.source, True, paragraph=True)

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 from .. import templates as T
 from ..report import Value
-from . import solver
+from . import active_glued, solver
 from .segments import Segment, Tok, free_segments, segments_after, trim_blanks
 from .stream import Stream, Token
 from .text import norm, parse_value
@@ -148,6 +148,7 @@ def read_active(
     region: tuple[int, int],
     template: str,
     bounds: Sequence[int],
+    narrative: str = "",
 ) -> tuple[dict[str, list[Value]], list[str]]:
     rows = T.template_for(template).active_rows
     segs = _segments(stream, tokens, {"A"}, *region, bounds)
@@ -161,6 +162,8 @@ def read_active(
     inferred = _assign_unknown(found, unknown, [(r.key, r.label) for r in rows])
     out: dict[str, list[Value]] = {}
     warnings = []
+    glued: dict[str, list[Tok]] = {}
+    candidates: dict[str, list[solver.Reading]] = {}
     for row in rows:
         if row.key not in found:
             continue
@@ -175,19 +178,27 @@ def read_active(
             ]
         elif filled and (not seg.grid or len(filled) == 1):
             # Fewer pieces than cells in running text: digits ran together.
-            reads = solver.readings([v.raw for v in filled], n)
-            out[row.key] = _glued_values(
-                stream, filled, solver.consensus(reads or []) or [None] * n
-            )
-            if any(v.ambiguous for v in out[row.key]):
-                raw = "".join(v.raw for v in filled)
-                warnings.append(f"主动公开“{row.label}”一行数字粘连，无法唯一拆分：{raw}")
+            glued[row.key] = filled
+            candidates[row.key] = active_glued.readings([v.raw for v in filled], row) or []
         elif filled:
             out[row.key] = _glued_values(stream, filled, [None] * n)
             warnings.append(
                 f"主动公开“{row.label}”一行有 {len(vals)} 个单元格，应为 {n} 个，未作猜测"
             )
-    return out, warnings
+    if glued:
+        decided = {
+            k: tuple(v.value for v in vals if isinstance(v.value, int))
+            for k, vals in out.items()
+            if all(isinstance(v.value, int) for v in vals)
+        }
+        by_key = {r.key: r for r in rows}
+        cells = active_glued.decide(candidates, decided, by_key, narrative)
+        for key, toks in glued.items():
+            out[key] = _glued_values(stream, toks, cells[key])
+            if any(v.ambiguous for v in out[key]):
+                raw = "".join(v.raw for v in toks)
+                warnings.append(f"主动公开“{by_key[key].label}”一行数字粘连，无法唯一拆分：{raw}")
+    return {r.key: out[r.key] for r in rows if r.key in out}, warnings
 
 
 def _glued_values(stream: Stream, vals: list[Tok], cells: Sequence[int | None]) -> list[Value]:
@@ -314,20 +325,25 @@ def read_review(
     if not heads:
         return None, []
     n = len(T.REVIEW_KEYS)
-    # The single data row follows the last header caption (结果维持 … 总计); a table split
-    # into three (复议, 直接起诉, 复议后起诉) has a row of five after each header.
+    # The data row is the first row with numbers after the header captions (a note under
+    # the table may name 行政复议 again: it is not a caption); a table split into three
+    # (复议, 直接起诉, 复议后起诉) has a row of five after each header.
     rows = [
         seg.values
         for seg in free_segments(stream, None, heads[0].start, hi)
         if any(v.raw for v in seg.values)
     ]
     width = len(T.OUTCOMES)
-    if len(rows) == len(T.REVIEW_GROUPS) and all(len(trim_blanks(r, width)) == width for r in rows):
-        vals = [v for r in rows for v in trim_blanks(r, width)]
+    split = [trim_blanks(r, width) for r in rows[: len(T.REVIEW_GROUPS)]]
+    if len(split) == len(T.REVIEW_GROUPS) and all(len(r) == width for r in split):
+        vals = [v for r in split for v in r]
     else:
-        segs = free_segments(stream, None, heads[-1].end, hi)
-        vals = next((seg.values for seg in segs if any(v.raw for v in seg.values)), [])
-        vals = trim_blanks(vals, n)
+        # Page furniture between captions and data (a running title's "2021年") also has
+        # numbers: the data row is the full one, or else the one with the most digits.
+        def rank(r: list[Tok]) -> tuple[bool, int]:
+            return len(trim_blanks(r, n)) == n, sum(len(v.raw) for v in r)
+
+        vals = trim_blanks(max(rows, key=rank), n) if rows else []
     if len(vals) == n:
         return [_value(stream, v) for v in vals], []
     if not vals:

@@ -305,15 +305,17 @@ def labelless(row: RuledRow, page_rows: Sequence[RuledRow]) -> bool:
 
 
 def blank_rows(
-    rows: Sequence[RuledRow], centres: dict[int, list[tuple[float, float]]]
+    rows: Sequence[RuledRow],
+    centres: dict[int, list[tuple[float, float]]],
+    labels: dict[int, list[tuple[float, float]]],
 ) -> dict[int, str]:
     """Label-only lines that are whole ruled rows whose value cells are all blank.
 
     Such a row is its label (the lines of its label cell joined) and one TAB per blank value
     cell; the label's further lines map to "" (dropped). A label line qualifies when nothing
-    lies right of its cell within its ruled row, every ruled cell right of it holds values in
-    other rows of the same table (``centres``: value centres by page), and its cell starts on a
-    boundary where labels of rows with values start (header cells do not).
+    lies right of its cell within its ruled row, every ruled cell right of it is a value column
+    (other rows of the same table have a value there, ``centres``, or no label, ``labels``: a
+    column blank in every row), and it is no header (see ``_no_header``).
     """
     by_page: dict[int, list[RuledRow]] = {}
     for r in rows:
@@ -322,14 +324,14 @@ def blank_rows(
     out: dict[int, str] = {}
     i = 0
     while i < len(rows):
-        found = _blank_row(rows[i], by_page[rows[i].page], centres, starts)
+        found = _blank_row(rows[i], by_page[rows[i].page], centres, labels, starts)
         if found is None:
             i += 1
             continue
         text = "\t".join(p.text for p in rows[i].cells)
         j = i + 1
         while j < len(rows) and rows[j].page == rows[i].page:
-            more = _blank_row(rows[j], by_page[rows[j].page], centres, starts)
+            more = _blank_row(rows[j], by_page[rows[j].page], centres, labels, starts)
             if more is None or any(abs(a - b) > 1.0 for a, b in zip(more, found, strict=True)):
                 break
             text = _join(text, "\t".join(p.text for p in rows[j].cells))
@@ -352,6 +354,7 @@ def _blank_row(
     row: RuledRow,
     page_rows: Sequence[RuledRow],
     centres: dict[int, list[tuple[float, float]]],
+    labels: dict[int, list[tuple[float, float]]],
     starts: list[float],
 ) -> tuple[float, float, float, float] | None:
     """(row bottom, row top, label cell start, blank cells) of an all-blank row, else None."""
@@ -361,16 +364,44 @@ def _blank_row(
     band = row.rules.band(head.left + 0.5, y)
     spans = list(itertools.pairwise(right_of(row.rules, last.right, y)))
     start = _start(row)
-    if band is None or not spans or not start or all(abs(x - start[0]) > 2 for x in starts):
+    if band is None or not spans or not start:
         return None
-    page_centres = centres.get(row.page, [])
-    if not all(holds_value(a, b, page_centres) for a, b in spans):
+    values, texts = centres.get(row.page, []), labels.get(row.page, [])
+    if not all(holds_value(a, b, values) or not holds_value(a, b, texts) for a, b in spans):
+        return None
+    if not _no_header(row, band, spans, start[0], starts, values):
         return None
     cell_right = spans[0][0][0]
     for o in page_rows:
         if band[0] < _mid(o) < band[1] and any(p.left > cell_right for p in o.cells):
             return None  # the ruled row goes on right of the label: not blank
     return band[0], band[1], start[0], float(len(spans))
+
+
+def _no_header(
+    row: RuledRow,
+    band: tuple[float, float],
+    spans: list[tuple[Edge, Edge]],
+    start: float,
+    starts: list[float],
+    values: list[tuple[float, float]],
+) -> bool:
+    """Whether a label-only line is a row label, not a header cell.
+
+    Any one tells: its cell starts where labels of rows with values start; its last column
+    has a value above it (headers lie above every value); or every cell right of it lies
+    between the same row boundaries (header cells span header rows unevenly).
+    """
+    if any(abs(x - start) <= 2 for x in starts):
+        return True
+    if holds_value(*spans[-1], [c for c in values if c[1] > band[1]]):
+        return True
+    assert row.rules is not None
+    for a, b in spans:
+        other = row.rules.band((a[0] + b[0]) / 2, _mid(row))
+        if other is None or abs(other[0] - band[0]) > 1 or abs(other[1] - band[1]) > 1:
+            return False
+    return True
 
 
 def _join(a: str, b: str) -> str:

@@ -32,9 +32,9 @@ character's box decides where lines break and what goes between two glyphs of a 
 - Provenance(page=N, line=K): K counts the kept lines of page N, from 1.
 
 Measured on p001-p003: 20-27 ms per report on an idle machine, 1.2-1.5x the time of a
-``pdftotext`` run. A scan (no text layer), an encrypted PDF and a damaged PDF each raise
-GongkaiError with a Chinese message; no PDFium exception escapes, and no library warning
-reaches the terminal.
+``pdftotext`` run (the blank-cell passes add ~15% to that). A scan (no text layer), an
+encrypted PDF and a damaged PDF each raise GongkaiError with a Chinese message; no PDFium
+exception escapes, and no library warning reaches the terminal.
 """
 
 from __future__ import annotations
@@ -111,27 +111,48 @@ class _Line:
     def ruled(self) -> bool:
         return bool(self.bounds_after) or any(p.bounds_before for p in self.cells)
 
-    def text(self, value_columns: list[tuple[float, float]], labelless: bool = False) -> str:
+    def text(
+        self,
+        value_columns: list[tuple[float, float]],
+        label_columns: list[tuple[float, float]],
+        labelless: bool = False,
+    ) -> str:
         """Cells joined by TABs, one more TAB per empty ruled value cell.
 
-        Empty cells count between two values and after the last one; between the label and
-        the first value only when other lines of the page have a value there (``value_columns``)
-        rather than a label: WPS draws empty sub-label cells next to a wide label. A values-only
-        line whose ruled row has no label at all (``labelless``) has only value cells.
+        Empty cells count between two values and after the last one. Between the label and the
+        first value they count unless they are sub-label cells: other lines of the page have a
+        label there (``label_columns``) and no value (``value_columns``); WPS draws empty
+        sub-label cells next to a wide label. A values-only line, whose label lies on other
+        lines, counts only cells where other lines have a value, unless its ruled row has no
+        label at all (``labelless``: 表四's data row); then it counts as a line with a label.
         """
         first_value = len(self.cells) - value_count(self.cells)
         parts: list[str] = []
         for i, p in enumerate(self.cells):
             blanks = 0
-            if i > first_value or (i == first_value == 0 and labelless):
-                blanks = max(0, len(p.bounds_before) - 1)
-            elif i == first_value:  # also a values-only line, whose label lies on other lines
-                spans = itertools.pairwise(p.bounds_before)
+            spans = list(itertools.pairwise(p.bounds_before))
+            if i > first_value:
+                blanks = len(spans)
+            elif i == first_value == 0 and not labelless:
                 blanks = sum(1 for a, b in spans if holds_value(a, b, value_columns))
+            elif i == first_value:
+                blanks = sum(
+                    1
+                    for a, b in spans
+                    if holds_value(a, b, value_columns) or not holds_value(a, b, label_columns)
+                )
             parts.append("\t" * ((i > 0) + blanks) + p.text)
         if first_value < len(self.cells):
             parts.append("\t" * max(0, len(self.bounds_after) - 1))
         return "".join(parts)
+
+    def label_centres(self) -> list[tuple[float, float]]:
+        """(x, y) centres of the label cells of a line that has values."""
+        y = (self.bottom + self.top) / 2
+        labels = len(self.cells) - value_count(self.cells)
+        if labels == len(self.cells):
+            return []
+        return [((p.left + p.right) / 2, y) for p in self.cells[:labels]]
 
     def value_centres(self) -> list[tuple[float, float]]:
         """(x, y) centres of the line's value cells."""
@@ -157,11 +178,13 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
         raise GongkaiError(MSG_SCAN, path)
     slots = blank_slots(lines, [not ln.ruled for ln in lines])
     value_columns: dict[int, list[tuple[float, float]]] = {}
+    label_columns: dict[int, list[tuple[float, float]]] = {}
     pages_of: dict[int, list[_Line]] = {}
     for ln in lines:
         value_columns.setdefault(ln.page, []).extend(ln.value_centres())
+        label_columns.setdefault(ln.page, []).extend(ln.label_centres())
         pages_of.setdefault(ln.page, []).append(ln)
-    blank = blank_rows(lines, value_columns)
+    blank = blank_rows(lines, value_columns, label_columns)
     blocks: list[Paragraph] = []
     counter: dict[int, int] = {}
     for i, ln in enumerate(lines):
@@ -175,7 +198,7 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
             text = "\t".join([*labels, *slots[i]])
         else:
             alone = value_count(ln.cells) == len(ln.cells) and labelless(ln, pages_of[ln.page])
-            text = ln.text(value_columns[ln.page], alone)
+            text = ln.text(value_columns[ln.page], label_columns[ln.page], alone)
         blocks.append(Paragraph(text, Provenance(page=ln.page, line=k)))
     return Document(list(blocks), path=path, format="pdf", title=title, warnings=warnings)
 

@@ -76,6 +76,7 @@ def parse_lines(lines: list[str], markdown: bool = False) -> list[Block]:
 def _parse(lines: list[str], markdown: bool) -> list[Block]:
     blocks: list[Block] = []
     blanks = _blank_cells(lines)
+    spaced = _one_space_rows(lines)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -92,6 +93,8 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
             blocks.append(_pipe_table(lines, i, end, len(blocks), markdown))
             i = end
         else:
+            if spaced:
+                line = _spaced_blank_cells(line)
             stripped = line.strip().replace("\u3000", " ").strip()
             if stripped and PAGE_MARK.match(re.sub(r"\s+", "", stripped)):
                 pass  # a page number left by a PDF-to-text conversion
@@ -102,6 +105,72 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
                 blocks.append(Paragraph(body, Provenance(line=i + 1), level))
             i += 1
     return blocks
+
+
+_SEP = "[ \xa0\u3000]"
+_SEP_AT_VALUE = re.compile(rf"(?<=\S)({_SEP}+)(?=\S)")
+
+
+def _one_space_rows(lines: list[str]) -> bool:
+    """Whether table rows are written with exactly one space between cells.
+
+    Counted at separators next to a number in lines without a full stop: such a file has
+    mostly single separators (runs only where cells are empty, at most a row's width), unlike
+    PDF-layout text whose columns are aligned with long runs of spaces.
+    """
+    single = runs = 0
+    for line in lines:
+        if "。" in line or not any(ch.isdigit() for ch in line):
+            continue
+        for m in _SEP_AT_VALUE.finditer(line.strip()):
+            left = line.strip()[: m.start()].split()[-1]
+            right = line.strip()[m.end() :].split()[0]
+            if not (_VALUE_WORD.match(left) or _VALUE_WORD.match(right)):
+                continue
+            n = m.end() - m.start()
+            if n == 1:
+                single += 1
+            elif n > 16:
+                return False
+            else:
+                runs += 1
+    return single >= 5 and single >= runs
+_SEP_RUN = re.compile(rf"{_SEP}{{2,}}")
+_VALUE_WORD = re.compile(r"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|\ue001)$")
+
+
+def _spaced_blank_cells(line: str) -> str:
+    """Empty cells of a row written with one space between cells, made explicit.
+
+    In such a file (many "12 0" pairs) n separators in a row hold n - 1 empty cells, and a
+    row's trailing (or, before a number, leading) run of n separators holds n. Prose lines
+    (with a full stop) are left alone.
+    """
+    if "。" in line or not _SEP_RUN.search(line):
+        return line
+    out: list[str] = []
+    pos = 0
+    for m in _SEP_RUN.finditer(line):
+        before = line[pos : m.start()]
+        out.append(before)
+        prev_word = before.split()[-1] if before.split() else ""
+        rest = line[m.end() :].split()
+        next_word = rest[0] if rest else ""
+        n = m.end() - m.start()
+        if not prev_word and not next_word:
+            k = 0
+        elif not prev_word:
+            k = n if _VALUE_WORD.match(next_word) and not out[:-1] else 0
+        elif not next_word:
+            k = n
+        elif _VALUE_WORD.match(prev_word) or _VALUE_WORD.match(next_word):
+            k = n - 1
+        else:
+            k = 0
+        out.append(" " + " ".join([BLANK_CELL] * k) + " " if k else " ")
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out)
 
 
 def _blank_cells(lines: list[str]) -> dict[int, int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..checks.context import column_label, row_label
-from ..report import CellValue, Report, Value
+from ..report import Report, Value
 from ..templates import (
     OTHER_SINGLE,
     REQUEST_COLUMN_KEYS,
@@ -114,11 +114,6 @@ def as_value(total: Decimal, has_float: bool, unit: str) -> Value:
     if unit:
         return Value(f"{text}{unit}", f"{text}{unit}")
     return Value(float(total), text) if has_float else Value(int(total), text)
-
-
-def shown(v: Value) -> CellValue:
-    """The value as a spreadsheet shows it: unresolved cells by the text they came from."""
-    return v.raw if v.ambiguous else v.value
 
 
 def operand(v: Value) -> Decimal | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..errors import GongkaiError
 from ..report import CellValue, Number, Report, Value
-from .cells import OTHER_SPLIT, Slot, get, operand, shown, single_other, slots, to_decimal
+from .cells import OTHER_SPLIT, Slot, get, operand, single_other, slots, to_decimal
 from .core import Summary
 
 
@@ -65,8 +65,8 @@ def reconcile(published: Report, summary: Summary) -> list[Difference]:
             continue
         got = to_decimal(v, s)[0] if s.textual and isinstance(v.value, str) else operand(v)
         if got is None:
-            out.append(Difference(s.name, s.label, shown(v), _plain(expected, like), None))
+            out.append(Difference(s.name, s.label, v.shown, _plain(expected, like), None))
         elif got != expected:
             diff = _plain(got - expected, like)
-            out.append(Difference(s.name, s.label, shown(v), _plain(expected, like), diff))
+            out.append(Difference(s.name, s.label, v.shown, _plain(expected, like), diff))
     return out

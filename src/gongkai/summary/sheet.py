@@ -7,7 +7,6 @@ from typing import Any
 
 from ..errors import GongkaiError
 from ..output import cell_columns, csv_text, write_file, xlsx_bytes, xlsx_workbook
-from .cells import shown
 from .core import Summary
 
 CONTRIBUTION_META = ("file", "agency", "year", "template", "included", "reason")
@@ -21,7 +20,7 @@ def contributions(summary: Summary) -> tuple[list[str], list[list[Any]]]:
     body_rows: list[list[Any]] = []
     for b in summary.bodies:
         rep = b.report
-        values = {name: shown(v) for name, v in rep.cells()}
+        values = {name: v.shown for name, v in rep.cells()}
         blank = [n for n in b.notes if n.kind in ("空白", "缺失")]
         odd = [f"{n.name}={n.raw}" for n in b.notes if n.kind in ("文字", "无法确定")]
         meta = [b.file, rep.agency, rep.year, rep.template, "是" if b.included else "否", b.reason]
@@ -56,7 +55,7 @@ def write_contributions(summary: Summary, out: Path) -> Path:
 def _xlsx(summary: Summary, header: list[str], body_rows: list[list[Any]]) -> bytes:
     wb = xlsx_workbook(header, body_rows, "contributions", "C2")
     total = wb.create_sheet("sum")  # the summed cells, for comparing with the rows above
-    values = {name: shown(v) for name, v in summary.report.cells()}
+    values = {name: v.shown for name, v in summary.report.cells()}
     cells = cell_columns()
     total.append(["agency", "year", "template", "bodies", *cells])
     rep = summary.report
