@@ -22,7 +22,7 @@ from corpus_util import SHARED_CORPUS
 
 import gongkai
 from gongkai.report import Report, Value
-from gongkai.templates import template_for
+from gongkai.templates import request_rows_for, template_for
 
 EXCERPTS = SHARED_CORPUS / "excerpts"
 
@@ -108,54 +108,6 @@ def _table_values(rep: Report) -> dict[str, list[Value]]:
 # -- which excerpts the reader gets wrong today -------------------------------------------------
 
 
-def _cut(table: str, last: str, first_missing: str, last_missing: str, n: int) -> str:
-    return (
-        f"{table} is cut off after row {last}; gongkai drops the {n} rows "
-        f"{first_missing} … {last_missing} silently: no warning names them "
-        "(warnings only say 缺少表格 for a wholly absent table)"
-    )
-
-
-_A, _B = "table 二 (active)", "table 三 (requests)"
-# Excerpts where gongkai leaves rows out without naming them in report.warnings (found by
-# test_missing_rows_are_named; each entry is a strict xfail and says what is missing).
-UNNAMED_MISSING_ROWS: dict[str, str] = {
-    "pg_0001": _cut(_B, "carried_over", "granted", "carried_forward", 23),
-    "pg_0003": _cut(_B, "granted", "partial", "carried_forward", 22),
-    "pg_0005": _cut(_A, "admin_coercion", "admin_fees", "admin_fees", 1),
-    "pg_0007": _cut(_B, "granted", "partial", "carried_forward", 22),
-    "pg_0010": _cut(_B, "carried_over", "granted", "carried_forward", 21),
-    "pg_0011": "table 二 prints 行政事业型收费 | 0 (typo for 行政事业性收费): the row is not "
-    "recognised and admin_fees is dropped without a warning; and "
-    + _cut(_B, "granted", "partial", "carried_forward", 22),
-    "pg_0013": _cut(
-        _B, "denied_5_internal_affairs", "denied_6_process_info", "carried_forward", 16
-    ),
-    "pg_0015": _cut(_B, "new", "carried_over", "carried_forward", 24),
-    "pg_0016": _cut(_B, "granted", "partial", "carried_forward", 22),
-    "pg_0017": _cut(_A, "regulations", "normative_docs", "admin_fees", 5),
-    "pg_0019": _cut(_A, "normative_docs", "admin_licensing", "admin_fees", 4),
-    "pg_0020": _cut(_A, "normative_docs", "admin_licensing", "admin_fees", 4),
-    "pg_0022": _cut(_A, "admin_coercion", "admin_fees", "gov_procurement", 2),
-    "pg_0023": _cut(_A, "admin_fees", "gov_procurement", "gov_procurement", 1),
-    "pg_0024": _cut(_A, "admin_coercion", "admin_fees", "gov_procurement", 2),
-    "pg_0025": _cut(_B, "granted", "partial", "carried_forward", 20),
-    "pg_0026": _cut(_A, "admin_coercion", "admin_fees", "gov_procurement", 2),
-    "pg_0028": _cut(
-        _B, "denied_2_law_forbidden", "denied_3_three_safety_stability", "carried_forward", 19
-    ),
-    "pg_0029": _cut(_B, "granted", "partial", "carried_forward", 22),
-    "pg_0030": "table 二 prints 其他对外管理服务事项 with three blank cells: gongkai drops the row "
-    "instead of giving three blanks (None), without a warning; and "
-    + _cut(_A, "admin_coercion", "admin_fees", "gov_procurement", 2),
-    "pg_0033": _cut(_B, "carried_over", "granted", "carried_forward", 23),
-    "pg_0034": _cut(
-        _B, "denied_5_internal_affairs", "denied_6_process_info", "carried_forward", 16
-    ),
-    "pg_0035": _cut(_A, "admin_licensing", "admin_penalty", "admin_fees", 3),
-}
-
-
 def _params(known_bad: dict[str, str]) -> list[object]:
     out = []
     for p in FILES:
@@ -216,7 +168,8 @@ def _missing_rows(rep: Report) -> dict[str, list[tuple[str, str]]]:
     if rep.active:
         out["active"] = [(r.key, r.label) for r in tpl.active_rows if r.key not in rep.active]
     if rep.requests:
-        out["requests"] = [(r.key, r.label) for r in tpl.request_rows if r.key not in rep.requests]
+        rows = request_rows_for(rep.template, set(rep.requests))
+        out["requests"] = [(r.key, r.label) for r in rows if r.key not in rep.requests]
     return out
 
 
@@ -227,7 +180,7 @@ TABLE_TITLES = {
 }
 
 
-@pytest.mark.parametrize("path", _params(UNNAMED_MISSING_ROWS))
+@pytest.mark.parametrize("path", _params({}))
 def test_missing_rows_are_named(path: Path) -> None:
     rep = _read(path)
     if rep is None or rep.template == "legacy":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import templates as T
 from ..errors import NotAReport
 from ..model import Document
 from ..report import Report, SectionText
@@ -12,7 +13,14 @@ from .meta import find_meta, find_period_year, find_published
 from .normalise import normalise_document
 from .solver import JointRule
 from .stream import Heading, Stream, find_sections, find_tokens
-from .tables import detect_template, find_regions, read_active, read_requests, read_review
+from .tables import (
+    Regions,
+    detect_template,
+    find_regions,
+    read_active,
+    read_requests,
+    read_review,
+)
 
 _RECEIVED = re.compile(r"(?:收到|受理|新收)[^。；，,：:]{0,20}?申请\D{0,8}?(\d+)\s*[件个宗条]")
 
@@ -33,7 +41,7 @@ def extract(doc: Document) -> Report:
     bounds = [h.start for h in headings]
     rep = Report(path=doc.path, format=doc.format)
     rep.warnings.extend(doc.warnings)
-    sections = _sections(stream, headings)
+    sections = _sections(stream, headings, _table_spans(regions, bounds))
     rep.sections = sections
     received = _received(sections)
     if received is not None:
@@ -79,6 +87,7 @@ def extract(doc: Document) -> Report:
     ):
         if rep.template != "legacy" and not present:
             rep.warnings.append(f"缺少表格：{name}")
+    _name_missing_rows(rep)
     rep.agency, rep.year = find_meta(doc)
     rep.published = find_published(doc)
     period = find_period_year(doc)
@@ -91,11 +100,48 @@ def extract(doc: Document) -> Report:
     return rep
 
 
-def _sections(stream: Stream, headings: list[Heading]) -> dict[str, SectionText]:
+def _name_missing_rows(rep: Report) -> None:
+    """A table that was read but lacks template rows says which (cut off, or unrecognised)."""
+    if rep.template == "legacy":
+        return
+    tables = (
+        ("表二", T.template_for(rep.template).active_rows, rep.active),
+        ("表三", T.request_rows_for(rep.template, set(rep.requests)), rep.requests),
+    )
+    for name, rows, present in tables:
+        missing = [r.label for r in rows if r.key not in present]
+        if present and missing:
+            rep.warnings.append(
+                f"{name}未读到{len(missing)}行（原文不完整或行名无法识别）：" + "；".join(missing)
+            )
+
+
+def _table_spans(regions: Regions, bounds: list[int]) -> list[tuple[int, int]]:
+    """Where the tables' text lies, each cut at the next section heading (the heading and
+    any narrative before the next table belong to that section)."""
+    out = []
+    for region in (regions.a, regions.b, regions.c):
+        if region is not None:
+            lo, hi = region
+            out.append((lo, min([hi, *(b for b in bounds if b > lo)])))
+    return out
+
+
+def _sections(
+    stream: Stream, headings: list[Heading], tables: list[tuple[int, int]]
+) -> dict[str, SectionText]:
+    """Each section's text without its table (glued crawler text carries the table's cells
+    inside the paragraph; structured formats keep them apart anyway)."""
     out: dict[str, SectionText] = {}
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(stream.text)
-        text = stream.plain(h.end, end)
+        pos, parts = h.end, []
+        for lo, hi in sorted(tables):
+            if lo < end and hi > pos:
+                parts.append(stream.plain(pos, max(pos, lo)))
+                pos = max(pos, hi)
+        parts.append(stream.plain(pos, end))
+        text = "\n".join(p for p in parts if p)
         out[h.number] = SectionText(
             h.number, re.sub(r"\s+", "", h.title), text, stream.source_at(h.start)
         )

@@ -20,6 +20,13 @@ _SPACES = {0xA0: " ", 0x2007: " ", 0x202F: " ", 0x3000: " "}
 _FOLD = re.compile(
     "[\u2e80-\u2fdf\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0002f800-\U0002fa1f]"
 )
+# NFKC leaves most of the CJK radicals supplement alone, yet browser-printed PDFs give them for
+# whole characters (⻔ for 门): the unified ideograph each stands for (Unicode's
+# EquivalentUnifiedIdeograph data, the radicals that are also characters in modern text).
+_RADICALS = str.maketrans(
+    "⺅⺉⺗⺘⺙⺝⺠⺡⺢⺣⺦⺨⺩⺬⺭⺼⺾⻁⻄⻅⻆⻈⻉⻋⻌⻏⻐⻓⻔⻖⻗⻘⻚⻛⻜⻝⻠⻢⻣⻤⻥⻧⻨⻩⻬⻮⻰",
+    "亻刂心扌攵月民氵氺灬丬犭王示礻月艹虎西见角讠贝车辶阝钅长门阝雨青页风飞食饣马骨鬼鱼卤麦黄齐齿龙",
+)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A pinyin gloss after a Han character: "數(shù)", "據(jù)"; at least one tone mark, so that a real
 # bracketed word like "(a)" or "(PDF)" is never taken.
@@ -30,7 +37,7 @@ def normalise_text(text: str) -> str:
     """``text`` with the foldings above applied."""
     if text.isascii():
         return text
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
+    text = text.translate(_ZERO_WIDTH).translate(_SPACES).translate(_RADICALS)
     text = _FOLD.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _GLOSS.sub("", text)
 

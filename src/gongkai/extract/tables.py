@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 from .. import templates as T
 from ..report import Value
 from . import active_glued, solver
+from .empty_rows import blank_if_consistent
 from .segments import Segment, Tok, free_segments, segments_after, trim_blanks
 from .stream import Stream, Token
 from .text import norm, parse_value
@@ -229,11 +230,14 @@ def read_requests(
     out: dict[str, list[Value]] = {}
     candidates: dict[str, list[solver.Reading]] = {}
     glued: dict[str, list[Tok]] = {}
+    empty: list[str] = []
     warnings: list[str] = []
     for key, seg in found.items():
         vals = trim_blanks(seg.values, width)
         filled = [v for v in vals if v.raw]
-        if len(vals) == width:
+        if not vals and not seg.grid:
+            empty.append(key)
+        elif len(vals) == width:
             note = INFERRED_LABEL if key in inferred else None
             out[key] = [_value(stream, v, note) for v in vals]
         elif filled and (not seg.grid or len(filled) == 1):
@@ -261,6 +265,10 @@ def read_requests(
             if any(c is None for c in cells):
                 raw = "".join(t.raw for t in toks)
                 warnings.append(f"表三“{key}”一行数字粘连，无法唯一拆分，未作猜测：{raw}")
+    for key in empty:
+        blank = blank_if_consistent(key, set(empty), out, rows, stream.source_at(found[key].pos))
+        if blank is not None:
+            out[key] = blank
     order = [r.key for r in rows] + list(T.SUBTOTAL_KEYS.values())
     return {k: out[k] for k in order if k in out}, warnings
 
@@ -279,14 +287,13 @@ def _request_segments(segs: list[Segment]) -> tuple[dict[str, Segment], list[Seg
             if not has_values or key not in T.SUBTOTAL_KEYS:
                 continue  # a group caption: no numbers of its own
             key = T.SUBTOTAL_KEYS[key]
-        if key == "other" and not has_values and len(seg.values) != len(T.REQUEST_COLUMNS):
-            continue  # （六）其他处理 as the caption of its three sub-rows
         if key not in found or not found[key].values:
             found[key] = seg
     if "other" in found and any(k in found for k in ("other_1_no_correction", "other_3_other")):
+        # （六）其他处理 above its three sub-rows: their caption, or a printed subtotal.
         other = found.pop("other")
         if any(v.raw for v in other.values):
-            found["other_subtotal"] = other  # printed subtotal above sub-rows
+            found["other_subtotal"] = other
     return found, unknown
 
 

@@ -90,7 +90,10 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
             end = i
             while end < n and _is_pipe_row(lines[end]):
                 end += 1
-            blocks.append(_pipe_table(lines, i, end, len(blocks), markdown))
+            if _one_cell_per_line(lines[i:end]):
+                blocks.extend(_pipe_cells(lines, i, end))
+            else:
+                blocks.append(_pipe_table(lines, i, end, len(blocks), markdown))
             i = end
         else:
             if spaced:
@@ -98,6 +101,8 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
             stripped = line.strip().replace("\u3000", " ").strip()
             if stripped and PAGE_MARK.match(re.sub(r"\s+", "", stripped)):
                 pass  # a page number left by a PDF-to-text conversion
+            elif stripped == "|":
+                pass  # a lone pipe between two cells written one per line
             elif stripped:
                 m = _MD_HEADING.match(stripped)
                 level = len(m.group(1)) if m else 0
@@ -135,6 +140,8 @@ def _one_space_rows(lines: list[str]) -> bool:
             else:
                 runs += 1
     return single >= 5 and single >= runs
+
+
 _SEP_RUN = re.compile(rf"{_SEP}{{2,}}")
 _VALUE_WORD = re.compile(r"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|\ue001)$")
 
@@ -276,6 +283,34 @@ def _tab_table(lines: list[str], start: int, end: int, index: int) -> Table:
                 ]
             )
     return Table(rows, Provenance(line=start + 1, table=table_no))
+
+
+_CELL_LINE = re.compile(r"^([^|]*)\|[\s|]*$")
+
+
+def _one_cell_per_line(lines: list[str]) -> bool:
+    """Pipes ending every line, one cell per line ("8 |", "| ", " 0  | ||"): a page scraped
+    cell by cell, not a pipe table."""
+    return sum(1 for ln in lines if _CELL_LINE.match(ln.strip())) >= 0.7 * len(lines)
+
+
+def _pipe_cells(lines: list[str], start: int, end: int) -> list[Block]:
+    """One paragraph per cell. Where cells end with their own pipe ("0 |"), a line of pipes
+    alone is an empty cell (a surplus one after a full row is trimmed by the extractor);
+    where pipe lines only stand between cells ("0", "|", "0"), n of them hold n - 1 empty
+    cells."""
+    out: list[Block] = []
+    own_pipes = any(
+        (m := _CELL_LINE.match(lines[k].strip())) and m.group(1).strip() for k in range(start, end)
+    )
+    if not own_pipes:
+        return [Paragraph(BLANK_CELL, Provenance(line=k + 1)) for k in range(start + 1, end)]
+    for k in range(start, end):
+        line = lines[k].strip()
+        m = _CELL_LINE.match(line)
+        text = line if m is None else m.group(1)
+        out.append(Paragraph(_clean(text) or BLANK_CELL, Provenance(line=k + 1)))
+    return out
 
 
 def _pipe_table(lines: list[str], start: int, end: int, index: int, markdown: bool) -> Table:
