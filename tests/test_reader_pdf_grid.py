@@ -44,6 +44,11 @@ LEGACY_LABELS = [
     for p in sorted((c / "labels").glob("*.json"))
     if json.loads(p.read_text("utf-8")).get("template") == "legacy"
 ]
+# Appendices long enough to cross an A4 page when rendered (s002's 50-odd rows; the short
+# Pingtan forms of r006-r008 fit on one page).
+LONG_LEGACY_LABELS = [
+    p for p in LEGACY_LABELS if len(json.loads(p.values[0].read_text("utf-8"))["legacy"]) > 30
+]
 COMPARED = ("agency", "year", "template", "active", "requests", "review_litigation", "legacy")
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is not installed")
 
@@ -223,7 +228,7 @@ def test_rendered_pdf_extracts_exactly(labels: Path) -> None:
 
 
 @needs_soffice
-@pytest.mark.parametrize("labels", LEGACY_LABELS)
+@pytest.mark.parametrize("labels", LONG_LEGACY_LABELS)
 def test_rendered_legacy_table_is_one_table(labels: Path) -> None:
     """The legacy appendix crosses pages with its header repeated: one table, header once."""
     truth = json.loads(labels.read_text("utf-8"))

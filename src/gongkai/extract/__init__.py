@@ -41,7 +41,7 @@ def extract(doc: Document) -> Report:
     bounds = [h.start for h in headings]
     rep = Report(path=doc.path, format=doc.format)
     rep.warnings.extend(doc.warnings)
-    sections = _sections(stream, headings, _table_spans(regions, bounds))
+    sections = _sections(stream, headings, _table_spans(stream, regions, bounds))
     rep.sections = sections
     received = _received(sections)
     if received is not None:
@@ -116,14 +116,17 @@ def _name_missing_rows(rep: Report) -> None:
             )
 
 
-def _table_spans(regions: Regions, bounds: list[int]) -> list[tuple[int, int]]:
-    """Where the tables' text lies, each cut at the next section heading (the heading and
-    any narrative before the next table belong to that section)."""
+def _table_spans(stream: Stream, regions: Regions, bounds: list[int]) -> list[tuple[int, int]]:
+    """Where tables written as running text lie, each cut at the next section heading (the
+    heading and any narrative before the next table belong to that section). A table with a
+    grid needs no cut: section text never includes grid cells."""
     out = []
     for region in (regions.a, regions.b, regions.c):
         if region is not None:
             lo, hi = region
-            out.append((lo, min([hi, *(b for b in bounds if b > lo)])))
+            hi = min([hi, *(b for b in bounds if b > lo)])
+            if not stream.has_grid(lo, hi):
+                out.append((lo, hi))
     return out
 
 

@@ -89,6 +89,10 @@ class Stream:
     def grid_at(self, pos: int) -> bool:
         return self.in_grid[self._index(pos)]
 
+    def has_grid(self, lo: int, hi: int) -> bool:
+        """Whether any table cell lies between two offsets."""
+        return any(self.in_grid[self._index(lo) : self._index(hi) + 1])
+
     def plain(self, lo: int, hi: int) -> str:
         """The paragraph text (not table cells) between two offsets."""
         out = []

@@ -287,7 +287,7 @@ def _request_segments(segs: list[Segment]) -> tuple[dict[str, Segment], list[Seg
             if not has_values or key not in T.SUBTOTAL_KEYS:
                 continue  # a group caption: no numbers of its own
             key = T.SUBTOTAL_KEYS[key]
-        if key not in found or not found[key].values:
+        if key not in found or (has_values and not any(v.raw for v in found[key].values)):
             found[key] = seg
     if "other" in found and any(k in found for k in ("other_1_no_correction", "other_3_other")):
         # （六）其他处理 above its three sub-rows: their caption, or a printed subtotal.
