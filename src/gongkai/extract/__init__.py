@@ -64,7 +64,8 @@ def extract(doc: Document) -> Report:
         narrative = sections["一"].text if "一" in sections else ""
         rep.active, warns = read_active(stream, tokens, regions.a, template, bounds, narrative)
         rep.warnings.extend(warns)
-    if regions.c is not None:
+    if regions.c is not None and (rep.requests or rep.active):
+        # Without 表二 or 表三 this is no 2019/2021 report (a legacy appendix names 行政复议 too).
         rep.review_litigation, warns = read_review(stream, tokens, regions.c)
         rep.warnings.extend(warns)
 

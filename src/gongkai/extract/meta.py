@@ -45,6 +45,8 @@ def find_meta(doc: Document) -> tuple[str | None, int | None]:
     head = lines[:40]
     titles = [t for t in (doc.title, doc.meta.get("标题")) if t] + head
     agency, year = _from_titles(titles)
+    if agency and year and not bodies.is_place(agency) and not bodies.is_short(agency):
+        return agency, year  # a title naming the full body: nothing else can improve it
     text = bodies.ungloss(doc.text())
     flat = re.sub(r"[\s\u3000]+", "", text)
     found = [agency] if agency else []

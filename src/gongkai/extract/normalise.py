@@ -33,9 +33,16 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 
 
+# Any character one of the foldings touches: most text has none and is returned as it is.
+_TOUCHED = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\xa0\u2007\u202f\u3000(\u2e80-\u2fdf"
+    "\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0002f800-\U0002fa1f]"
+)
+
+
 def normalise_text(text: str) -> str:
     """``text`` with the foldings above applied."""
-    if text.isascii():
+    if text.isascii() or not _TOUCHED.search(text):
         return text
     text = text.translate(_ZERO_WIDTH).translate(_SPACES).translate(_RADICALS)
     text = _FOLD.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

@@ -76,7 +76,8 @@ def parse_lines(lines: list[str], markdown: bool = False) -> list[Block]:
 def _parse(lines: list[str], markdown: bool) -> list[Block]:
     blocks: list[Block] = []
     blanks = _blank_cells(lines)
-    spaced = _one_space_rows(lines)
+    # Only a file with runs of separators can hold empty cells between them.
+    spaced = any(_SEP_RUN.search(ln.strip()) for ln in lines) and _one_space_rows(lines)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -113,7 +114,10 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
 
 
 _SEP = "[ \xa0\u3000]"
-_SEP_AT_VALUE = re.compile(rf"(?<=\S)({_SEP}+)(?=\S)")
+_SEP_SPLIT = re.compile(rf"({_SEP}+)")
+_DIGIT = re.compile(r"\d")
+_SEP_RUN = re.compile(rf"{_SEP}{{2,}}")
+_VALUE_WORD = re.compile(r"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|\ue001)$")
 
 
 def _one_space_rows(lines: list[str]) -> bool:
@@ -125,25 +129,20 @@ def _one_space_rows(lines: list[str]) -> bool:
     """
     single = runs = 0
     for line in lines:
-        if "。" in line or not any(ch.isdigit() for ch in line):
+        if "。" in line or not _DIGIT.search(line):
             continue
-        for m in _SEP_AT_VALUE.finditer(line.strip()):
-            left = line.strip()[: m.start()].split()[-1]
-            right = line.strip()[m.end() :].split()[0]
-            if not (_VALUE_WORD.match(left) or _VALUE_WORD.match(right)):
+        parts = _SEP_SPLIT.split(line.strip())  # word, separator, word, …
+        for k in range(1, len(parts) - 1, 2):
+            if not (_VALUE_WORD.match(parts[k - 1]) or _VALUE_WORD.match(parts[k + 1])):
                 continue
-            n = m.end() - m.start()
+            n = len(parts[k])
+            if n > 16:
+                return False
             if n == 1:
                 single += 1
-            elif n > 16:
-                return False
             else:
                 runs += 1
     return single >= 5 and single >= runs
-
-
-_SEP_RUN = re.compile(rf"{_SEP}{{2,}}")
-_VALUE_WORD = re.compile(r"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|\ue001)$")
 
 
 def _spaced_blank_cells(line: str) -> str:
