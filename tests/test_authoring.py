@@ -20,11 +20,10 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 import gongkai
-from gongkai.authoring import new_workbook, read_workbook, total_parts
+from gongkai.authoring import new_workbook, read_workbook, render_file, total_parts
 from gongkai.checks import check
-from gongkai.cli import main
+from gongkai.cli import main, new_command, render_command
 from gongkai.errors import GongkaiError
-from gongkai.render_cli import new_command, render_command, render_file
 from gongkai.report import Report
 from gongkai.templates import (
     ACTIVE_FIRST_COLUMN,
@@ -394,7 +393,8 @@ def test_user_errors_are_chinese_messages_without_traceback(tmp_path: Path) -> N
     cases["JSON"] = (bad_json, tmp_path / "j.docx")
     for needle, (src, out) in cases.items():
         result = render(src, out)
-        assert result.exit_code == 1, (needle, result.output)
+        usage = needle == "扩展名"  # a wrong option: exit 2; a bad input file: exit 1
+        assert result.exit_code == (2 if usage else 1), (needle, result.output)
         assert needle in result.output and "错误" in result.output, result.output
         assert "Traceback" not in result.output and not out.exists()
     for args, needle in (
@@ -403,19 +403,19 @@ def test_user_errors_are_chinese_messages_without_traceback(tmp_path: Path) -> N
         ((), "gongkai render"),
     ):
         result = invoke(render_command, *args)
-        assert result.exit_code == 1 and needle in result.output and "错误" in result.output
+        assert result.exit_code == 2 and needle in result.output and "错误" in result.output
     for args, needle in (
         (("--year", "2025"), "--agency"),
         (("--agency", "局", "--year", "二〇二五"), "年份"),
     ):
         result = invoke(new_command, *args, "-o", str(tmp_path / "n.xlsx"))
-        assert result.exit_code == 1 and needle in result.output and "错误" in result.output
+        assert result.exit_code == 2 and needle in result.output and "错误" in result.output
     again = invoke(new_command, "--agency", "测试局", "--year", "2025", "-o", str(path))
     assert again.exit_code == 1 and "已存在" in again.output
     wrong_suffix = invoke(
         new_command, "--agency", "测试局", "--year", "2025", "-o", str(tmp_path / "a.docx")
     )
-    assert wrong_suffix.exit_code == 1 and ".xlsx" in wrong_suffix.output
+    assert wrong_suffix.exit_code == 2 and ".xlsx" in wrong_suffix.output
     with pytest.raises(GongkaiError, match="不是用"):
         read_workbook(foreign.read_bytes(), "other.xlsx")
 

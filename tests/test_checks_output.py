@@ -20,7 +20,7 @@ from gongkai.checks import (
     findings_text,
     rules_markdown,
 )
-from gongkai.checks.cli import check_command, rules_command
+from gongkai.cli import check_command, rules_command
 from gongkai.report import Report
 
 P = pytest.mark.parametrize("corpus", CORPORA, ids=CORPUS_IDS)
@@ -34,12 +34,15 @@ def _batch(corpus: Path) -> list[tuple[Report, list[Finding]]]:
 @P
 def test_text_groups_by_report_errors_first_with_locations(corpus: Path) -> None:
     text = findings_text(_batch(corpus), [("broken.pdf", "不是PDF文件")])
-    head = text.split("\n\n")[0]
+    headline, head = text.split("\n\n")[:2]  # the headline comes first (issue 11, item 12)
+    assert headline == "3 份报告，1 份有错误，2 份有警告，1 个文件无法读取"
     assert head.startswith("洪泽区人民政府 2023年度（2021年格式）")
     lines = head.splitlines()
     assert lines[1].strip() == "错误 2 · 警告 1 · 提示 1"
     assert lines[2].startswith("  [错误] C1") and "位置：第4页" in lines[3]
-    assert "不适用（没有同一机关上一年度的报告）：X1、X2、X3、X4、X6、X8" in text
+    assert "不适用（" not in text and "条规则不适用，未列出（加 -v 显示）" in text
+    verbose = findings_text(_batch(corpus), [("broken.pdf", "不是PDF文件")], verbose=True)
+    assert "不适用（没有同一机关上一年度的报告）：X1、X2、X3、X4、X6、X8" in verbose
     assert "无法读取 broken.pdf：不是PDF文件" in text
     assert text.rstrip().endswith("共检查3份报告：错误 2 · 警告 2 · 提示 1，1个文件无法读取")
 
@@ -69,7 +72,9 @@ def test_html_is_self_contained_and_highlights_cells(corpus: Path) -> None:
     assert summary[0].css("td")[3].text(strip=True) == "2"
     marked = tree.css("section#r1 td.mark-error")
     assert len(marked) == 10 and all(td.attributes.get("title") in ("C1", "C2") for td in marked)
-    assert "<script" not in page and "http" not in page.split("</style>")[0]
+    # one inline script (table sorting, issue 11 item 12), nothing loaded from elsewhere
+    assert page.count("<script") == 1 and "<script>" in page and "src=" not in page
+    assert "http" not in page.split("</style>")[0]
     assert "a&lt;b&gt;.pdf" in page  # escaped
 
 

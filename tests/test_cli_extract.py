@@ -1,4 +1,5 @@
-"""`gongkai extract`: JSON for one file, JSON Lines for several, CSV/XLSX one row per report."""
+"""`gongkai extract`: one JSON object for one file, a JSON array (or JSON Lines with -f jsonl)
+for several, CSV/XLSX one row per report."""
 
 from __future__ import annotations
 
@@ -33,13 +34,21 @@ def test_one_file_gives_one_json_object_in_label_shape() -> None:
     assert data["sections"]["六"]["text"]
 
 
-def test_several_files_give_json_lines_naming_each_file() -> None:
+def test_several_files_give_one_json_array_naming_each_file() -> None:
     files = [str(local_raw(c)) for c in ("s000", "s002", "p003")]
     code, out = run("extract", "--brief", *files)
     assert code == 0
-    objs = [json.loads(line) for line in out.splitlines()]
+    objs = json.loads(out)
+    assert isinstance(objs, list)
     assert [o["file"] for o in objs] == files
     assert [o["template"] for o in objs] == ["2021", "legacy", "2021"]
+
+
+def test_several_files_as_json_lines_with_jsonl() -> None:
+    files = [str(local_raw(c)) for c in ("s000", "s002")]
+    code, out = run("extract", "--brief", "-f", "jsonl", *files)
+    assert code == 0
+    assert [json.loads(line)["file"] for line in out.splitlines()] == files
 
 
 def test_directory_is_read_recursively(tmp_path: Path) -> None:

@@ -137,3 +137,75 @@ def test_parallel_batch_matches_serial(tmp_path: Path) -> None:
     parallel = [o.report.to_dict(detail=False) for o in read_many(files, jobs=2) if o.report]
     assert serial == parallel and len(serial) == len(files)
     assert os.cpu_count()
+
+
+# --- issue 11, items 22-25: damaged and hostile files -----------------------------------------
+
+
+@pytest.mark.parametrize("box", [b"[ /a /b /c /d ]", b"[]", b"[0 0 x y]", b"(abc)"])
+def test_pdf_with_a_non_numeric_or_empty_mediabox_reads(box: bytes) -> None:
+    from hostile_kinds import pdf_bad_mediabox
+
+    from gongkai.readers.pdf_grid import read_pdf_grid
+
+    rep = gongkai.read(pdf_bad_mediabox(box), name="mediabox.pdf")
+    assert rep.agency
+    try:  # the exact reader may refuse such a file, but only with a message
+        read_pdf_grid(pdf_bad_mediabox(box), "mediabox.pdf")
+    except GongkaiError as exc:
+        assert "PDF" in exc.message
+
+
+def test_docx_with_an_invalid_utf8_member_name_gives_a_message() -> None:
+    from hostile_kinds import docx_bad_member_name
+
+    with pytest.raises(GongkaiError) as info:
+        gongkai.read(docx_bad_member_name(), name="name.docx")
+    assert "文件名不是有效的 UTF-8 编码" in info.value.message
+    assert "name.docx" in str(info.value)
+
+
+def test_txt_with_an_invalid_byte_and_a_cut_character_is_read_with_a_warning() -> None:
+    text = local_raw("s000").read_bytes()
+    clean = gongkai.read(text, name="clean.txt")
+    middle = text.index("政府信息公开工作年度报告".encode()) + 3  # inside a character
+    damaged = text[:middle] + b"\xff" + text[middle:] + "局".encode()[:1]
+    rep = gongkai.read(damaged, name="damaged.txt")
+    assert rep.requests["new"][6].value == clean.requests["new"][6].value
+    assert any("个字节不是有效的 UTF-8 编码" in w for w in rep.warnings)
+    gbk = text.decode().encode("gb18030")
+    rep = gongkai.read(gbk[:100] + b"\xff" + gbk[100:], name="gbk.txt")
+    assert any("个字节不是有效的 GB18030 编码" in w for w in rep.warnings)
+
+
+def test_fifo_and_devices_are_refused_without_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(GongkaiError) as info:
+            gongkai.read(path)
+        assert "不是普通文件" in info.value.message
+
+
+def test_file_size_is_bounded_by_bytes_read_not_by_stat(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.readers import limits
+
+    status = Path("/proc/self/maps")  # a regular file whose stat size is 0
+    if not status.exists() or status.stat().st_size != 0:
+        pytest.skip("needs Linux /proc")
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 64)
+    with pytest.raises(GongkaiError) as info:
+        gongkai.read(status)
+    assert "文件过大" in info.value.message
+
+
+def test_table_cap_counts_the_whole_table_not_one_cell() -> None:
+    from gongkai.model import Provenance, grid_from_spans
+
+    src = Provenance()
+    rows = [[("1", 1, 10, src)] * 10 for _ in range(10)]  # 10 x 10 cells of colspan 10
+    assert len(grid_from_spans(rows, 1, limit=1000)[0]) == 100
+    with pytest.raises(GongkaiError, match="表格1过大"):
+        grid_from_spans(rows, 1, limit=999)
+    with pytest.raises(GongkaiError, match="过大"):
+        grid_from_spans([[("1", 0, 1, src)], *[[] for _ in range(30)]], 1, limit=30)

@@ -26,6 +26,7 @@ from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 import gongkai
 from gongkai.errors import GongkaiError
+from gongkai.readers.text import read_text
 from gongkai.render import FORMATS, render, render_to
 from gongkai.render.layout import format_value, report_title
 from gongkai.report import Report, SectionText, Value, empty_report
@@ -310,7 +311,7 @@ def test_docx_page_and_fonts() -> None:
     assert tuple(round(m.cm, 1) for m in sizes if m is not None) == (21.0, 29.7)
     assert tuple(round(m.cm, 2) for m in margins if m is not None) == (3.7, 3.5, 2.8, 2.6)
     title = doc.paragraphs[0]
-    assert title.text == report_title(_label("s000"))
+    assert title.text.replace("\n", "") == report_title(_label("s000"))  # a line break
     assert title.style is not None and title.style.name == "Title"
 
     def east_asia(style_name: str) -> str | None:
@@ -389,6 +390,41 @@ def test_markdown_rows_label_then_values() -> None:
         assert row[row.index(label) + 1 :] == [format_value(v) for v in vals]
     review = [format_value(v) for v in rep.review_litigation or []]
     assert review in rows
+
+
+_HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>&A [x](javascript:alert(3))"
+
+
+def _md_html(md: str) -> Any:
+    """The Markdown as a standard renderer (CommonMark with raw HTML allowed, GFM tables) shows
+    it."""
+    from markdown_it import MarkdownIt
+
+    return lxml_html.fromstring(MarkdownIt("commonmark").enable("table").render(md))
+
+
+def test_markdown_escapes_html() -> None:
+    """Report text in Markdown is inert in a Markdown viewer and reads back exactly (item 28)."""
+    rep = _label("s000")
+    rep.agency = "某某市某某局" + _HOSTILE
+    text = f"第一段{_HOSTILE}。\n1. 不是列表\n- 不是列表\n# 不是标题"
+    rep.sections["一"] = SectionText("一", "总体情况", text)
+    cell = "x<img src=x onerror=alert(4)>&y"
+    rep.active["regulations"][0] = Value(cell, cell)
+    md = render(rep, "md").decode("utf-8")
+    tree = _md_html(md)
+    assert not tree.xpath("//script | //img | //a | //*[@onerror] | //ol | //ul")
+    assert tree.xpath("string(//h1)") == report_title(rep)
+    assert [p.text_content() for p in tree.xpath("//p")][:4] == text.splitlines()
+    assert cell in [td.text_content() for td in tree.xpath("//td")]
+    # The gongkai reader reads the Markdown back exactly.
+    blocks = read_text(md.encode("utf-8"), "x.md").blocks
+    assert getattr(blocks[0], "text", None) == report_title(rep)
+    back = gongkai.read(md.encode("utf-8"), name="x.md")
+    assert back.sections["一"].text == text
+    assert back.active["regulations"][0].value == cell
+    rep.agency = "某某市A&B局"
+    assert gongkai.read(render(rep, "md"), name="x.md").agency == "某某市A&B局"
 
 
 # ---------------------------------------------------------------------------------------------

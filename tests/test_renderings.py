@@ -4,6 +4,7 @@ Each (case, rendering) pair renders the labelled case (benchmarks/renderings_gen
 with gongkai and requires every cell right (not abstained unless ABSTAIN_OK says why) and
 agency/year/template right. Pairs the reader cannot do yet are strict xfails with the reason,
 so a fix shows up as an unexpected pass. PDF renderings are left to the benchmark (slow).
+Glued crawler text may abstain, never be wrong.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from renderings import score_one
 from renderings_gen import load_source
 
-CASES = ("s000", "p001", "s002", "r001", "r002")
+CASES = ("s000", "p001", "s002", "r001", "r002", "r003", "r004", "r008", "r009")
 RENDERINGS = (
     "cell_lines",
+    "pdf_md",
     "row_spaces",
     "row_nbsp",
     "row_u3000",
@@ -70,3 +72,16 @@ def test_rendering_reads_back(case: str, rendering: str) -> None:
     if (case, rendering) not in ABSTAIN_OK:
         assert sc.abstained == 0, f"{sc.abstained} cells abstained"
     assert sc.right + sc.abstained == sc.cells
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_glued_text_abstains_but_is_never_wrong(case: str) -> None:
+    root = _corpus(case)
+    if root is None:
+        pytest.skip(f"case {case} is only in ../shared/corpus, which is not present")
+    sc = score_one(load_source(root, root / "labels" / f"{case}.json"), "glued")
+    wrong = [f"{cell}: got {got!r}, expected {exp!r}" for _, cell, got, exp in sc.bad]
+    # s002's 七、依申请公开信息收取的费用 has a blank value cell; glued, "元" runs straight into
+    # the next label, so the row is missing (named in the warnings), not wrong.
+    allowed = {"legacy/七、依申请公开信息收取的费用"} if case == "s002" else set()
+    assert {w.split(":")[0] for w in wrong} <= allowed, wrong

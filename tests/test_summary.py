@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 import gongkai
 from gongkai.checks import check
+from gongkai.cli import summarize_command
 from gongkai.errors import GongkaiError
 from gongkai.output import cell_columns
 from gongkai.render import render
@@ -35,7 +36,6 @@ from gongkai.summary import (
     summarize,
     write_contributions,
 )
-from gongkai.summary_cli import summarize_command
 from gongkai.templates import ACTIVE_2019, REVIEW_KEYS, template_for
 
 AGENCY = "测试市人民政府"

@@ -1,19 +1,42 @@
-"""Reading many files: directory walking, parallel workers, one error never stops a batch."""
+"""Reading many files: directory walking, parallel workers, one error never stops a batch.
+
+Each file is read in a process of its own, with a time budget (``timeout`` seconds) and a
+memory budget (``memory`` bytes of address space on top of the program itself, enforced with
+``RLIMIT_AS`` where the system has it). A file over its budget, or whose process dies (the
+kernel's OOM killer, a crash in a C library), becomes an error Outcome with a Chinese message;
+the other files are read as usual and every good file's result is returned.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from .api import read
 from .errors import GongkaiError
-from .readers import REPORT_SUFFIXES
+from .readers import REPORT_SUFFIXES, limits
 from .report import Report
 
-PARALLEL_FROM = 8  # below this many files a process pool costs more than it saves
+# Modules the worker processes need, loaded once by the fork server rather than per file.
+_PRELOAD = [
+    "gongkai.batch",
+    "gongkai.extract",
+    "gongkai.readers.docx",
+    "gongkai.readers.html",
+    "gongkai.readers.pdf",
+    "gongkai.readers.pdf_grid",
+    "gongkai.readers.text",
+    "docx",
+]
 
 
 @dataclass(slots=True)
@@ -26,20 +49,34 @@ class Outcome:
 
 
 def collect(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus every report file under the directories named (recursively)."""
+    """Files named, plus every report file under the directories named (recursively).
+
+    In a directory, hidden files and folders are skipped, and so is a symbolic link leading
+    out of the directory (a file named on the command line is read wherever it leads).
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(
-                f
-                for f in sorted(p.rglob("*"))
-                if f.is_file()
-                and f.suffix.lower() in REPORT_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            out.extend(_walk(p))
         else:
             out.append(p)
     return out
+
+
+def _walk(root: Path) -> list[Path]:
+    real_root = root.resolve()
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):  # does not descend into linked directories
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            f = Path(folder) / name
+            if name.startswith(".") or f.suffix.lower() not in REPORT_SUFFIXES:
+                continue
+            if f.is_symlink() and not f.resolve().is_relative_to(real_root):
+                continue
+            if f.is_file():
+                found.append(f)
+    return sorted(found)
 
 
 def read_one(path: str | Path) -> Outcome:
@@ -49,7 +86,9 @@ def read_one(path: str | Path) -> Outcome:
     except GongkaiError as exc:
         return Outcome(str(path), error=exc.message)
     except MemoryError:
-        return Outcome(str(path), error="文件过大，读取时内存不足")
+        return Outcome(str(path), error="文件过大，读取时内存不足（超过内存上限）")
+    except RecursionError:
+        return Outcome(str(path), error="文件结构嵌套过深，无法读取")
     except Exception as exc:  # a defect in gongkai must not stop the batch
         return Outcome(
             str(path), error=f"读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题"
@@ -60,19 +99,189 @@ def read_many(
     paths: Iterable[str | Path],
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    *,
+    timeout: float | None = None,
+    memory: int | None = None,
 ) -> Iterator[Outcome]:
-    """Read files in order, in parallel across CPU cores when there are many."""
+    """Read files, yielding one Outcome per file in the order given.
+
+    ``jobs`` files are read at a time (default: one per CPU core), each in its own process
+    with at most ``timeout`` seconds (default ``limits.TIMEOUT_SECONDS``) and ``memory`` bytes
+    (default ``limits.MEMORY_BYTES``). ``timeout=0`` and ``memory=0`` mean no budget; with
+    neither and ``jobs=1`` the files are read in this process.
+    """
     files = list(paths)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for outcome in pool.map(read_one, files, chunksize=4):
-                if progress:
-                    progress(outcome)
-                yield outcome
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    seconds = limits.TIMEOUT_SECONDS if timeout is None else timeout
+    budget = limits.MEMORY_BYTES if memory is None else memory
+    if jobs == 1 and not seconds and not budget:
+        for f in files:
+            outcome = read_one(f)
+            if progress:
+                progress(outcome)
+            yield outcome
         return
-    for f in files:
-        outcome = read_one(f)
+    for outcome in _isolated(files, jobs, seconds, budget):
         if progress:
             progress(outcome)
         yield outcome
+
+
+# A worker reads files one after another (its caches stay warm) and is replaced after this many,
+# so that memory a library leaks cannot add up against the budget.
+FILES_PER_WORKER = 50
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: Any  # multiprocessing's Process of the chosen context
+    conn: Connection
+    index: int | None = None  # the file being read
+    deadline: float = float("inf")
+    served: int = 0
+
+
+def _isolated(files: list[Path | str], jobs: int, seconds: float, budget: int) -> Iterator[Outcome]:
+    """Read the files in worker processes, ``jobs`` at a time; yield outcomes in order.
+
+    A worker over its time budget is killed, one that dies is not reused: either way its file
+    gets an error Outcome and a fresh worker takes the next file.
+    """
+    context = _context()
+    done: dict[int, Outcome] = {}
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+    start = emitted = 0
+    try:
+        while emitted < len(files):
+            while start < len(files) and len(busy) < jobs:
+                worker = idle.pop() if idle else _spawn(context, seconds, budget)
+                worker.conn.send(files[start])
+                worker.index, worker.served = start, worker.served + 1
+                worker.deadline = time.monotonic() + seconds if seconds else float("inf")
+                busy.append(worker)
+                start += 1
+            nearest = min(w.deadline for w in busy)
+            ready = wait([w.conn for w in busy], timeout=_until(nearest))
+            for worker in list(busy):
+                index = worker.index
+                assert index is not None
+                path = str(files[index])
+                if worker.conn in ready:
+                    outcome = _receive(worker, path)
+                elif time.monotonic() >= worker.deadline:
+                    _stop(worker)
+                    outcome = Outcome(
+                        path,
+                        error=f"读取超过 {seconds:g} 秒仍未完成，已停止（文件可能过大或结构异常）",
+                    )
+                else:
+                    continue
+                done[index] = outcome
+                busy.remove(worker)
+                if worker.process.is_alive() and worker.served < FILES_PER_WORKER:
+                    idle.append(worker)
+                else:
+                    _stop(worker)
+            while emitted in done:
+                yield done.pop(emitted)
+                emitted += 1
+    finally:
+        for worker in idle:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)  # done: the worker ends by itself
+        for worker in idle + busy:
+            _stop(worker, grace=1.0)
+
+
+def _until(deadline: float) -> float | None:
+    return None if deadline == float("inf") else max(0.0, deadline - time.monotonic()) + 0.01
+
+
+def _context() -> Any:
+    """Fork when this process has one thread (fast); else a fork server (a clean process)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        for module in _PRELOAD:  # imported once here, not once per file in each child
+            importlib.import_module(module)
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _spawn(context: Any, seconds: float, budget: int) -> _Worker:
+    mine, theirs = context.Pipe()
+    process = context.Process(target=_work, args=(theirs, budget, seconds), daemon=True)
+    process.start()
+    theirs.close()  # the child holds its end; EOF on ours means the child is gone
+    return _Worker(process, mine)
+
+
+def _receive(worker: _Worker, path: str) -> Outcome:
+    try:
+        outcome: Outcome = worker.conn.recv()
+        return outcome
+    except (EOFError, OSError):  # the process died before it could answer
+        worker.process.join()
+        code = worker.process.exitcode
+        how = f"（信号 {-code}）" if code is not None and code < 0 else f"（退出码 {code}）"
+        return Outcome(
+            path,
+            error=f"读取进程意外终止{how}，可能是内存不足或文件触发了程序缺陷，已跳过此文件",
+        )
+
+
+def _stop(worker: _Worker, grace: float = 0.0) -> None:
+    if grace:
+        worker.process.join(grace)
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join()
+    worker.conn.close()
+
+
+def _work(conn: Connection, budget: int, seconds: float) -> None:
+    """A worker: set the budgets, then read each path sent until None (or the pipe closes)."""
+    if budget:
+        _limit_memory(budget)  # LibreOffice, run for .doc/.wps/.rtf, inherits it too
+    if seconds:  # LibreOffice runs in a session of its own: end it before this process is
+        from .readers import convert  # killed, or it would outlive it
+
+        convert.TIMEOUT_SECONDS = max(1.0, min(convert.TIMEOUT_SECONDS, seconds * 0.9 - 1))
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        outcome = read_one(path)
+        try:
+            conn.send(outcome)
+        except MemoryError:
+            conn.send(Outcome(str(path), error="文件过大，读取时内存不足（超过内存上限）"))
+
+
+def _limit_memory(budget: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + budget
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """This process's current virtual size (Linux), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0

@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .errors import GongkaiError
+
+# Grid positions one table may have (see docs/limits.md); readers.limits sets the value in use.
+MAX_CELLS_PER_TABLE = 20_000
+
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
@@ -106,13 +111,19 @@ class Document:
 
 
 def grid_from_spans(
-    rows: list[list[tuple[str, int, int, Provenance]]], table_no: int | None = None
+    rows: list[list[tuple[str, int, int, Provenance]]],
+    table_no: int | None = None,
+    limit: int | None = None,
 ) -> list[list[Cell]]:
     """Lay out rows of (text, rowspan, colspan, provenance) cells on a grid.
 
     HTML and DOCX give each row only the cells that start in it; merged cells cover
     positions in later rows and columns. The result has one Cell per grid position.
+
+    A table of more than ``limit`` grid positions (default ``MAX_CELLS_PER_TABLE``; merged
+    cells count once per position they cover) raises GongkaiError before it is laid out.
     """
+    cap = MAX_CELLS_PER_TABLE if limit is None else limit
     grid: dict[tuple[int, int], Cell] = {}
     width = 0
     for r, row in enumerate(rows):
@@ -122,6 +133,8 @@ def grid_from_spans(
                 c += 1
             rowspan = max(1, min(rowspan, len(rows) - r))
             colspan = max(1, min(colspan, 1000))
+            if len(grid) + rowspan * colspan > cap:
+                raise GongkaiError(_too_many(table_no, cap))
             origin = Cell(text, src, rowspan, colspan)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -130,6 +143,8 @@ def grid_from_spans(
                     )
             c += colspan
             width = max(width, c)
+    if len(rows) * width > cap:
+        raise GongkaiError(_too_many(table_no, cap))
     out: list[list[Cell]] = []
     for r in range(len(rows)):
         line = []
@@ -140,3 +155,8 @@ def grid_from_spans(
             line.append(cell)
         out.append(line)
     return out
+
+
+def _too_many(table_no: int | None, cap: int) -> str:
+    which = f"表格{table_no}" if table_no is not None else "表格"
+    return f"{which}过大（超过 {cap:,} 个单元格），不像是年度报告，已拒绝读取"

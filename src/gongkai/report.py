@@ -7,8 +7,9 @@ names and keys) plus provenance, sections and warnings; ``Report.from_dict`` rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
+from .errors import GongkaiError
 from .model import Provenance
 from .templates import (
     ACTIVE_2019,
@@ -168,65 +169,194 @@ class Report:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Report:
-        """Read the JSON that ``to_dict`` (or a label file) holds."""
-        template = str(d.get("template", "2021"))
-        detail = d.get("cells", {})
+    def from_dict(cls, d: dict[str, Any], source: str | None = None) -> Report:
+        """Read the JSON that ``to_dict`` (or a label file) holds.
 
-        def val(name: str, v: CellValue) -> Value:
-            info = detail.get(name, {})
-            src = info.get("source")
-            ambiguous = bool(info.get("ambiguous", False))
+        :param source: the file the JSON came from, named in error messages.
+        :raises GongkaiError: when a field has the wrong type or an impossible value; the
+            Chinese message names the field (``requests.new[2]``).
+        """
+        if not isinstance(d, dict):
+            raise GongkaiError("报告JSON的内容应是一个对象（{…}）", source)
+        j = _Json(source)
+        template = j.template(d.get("template", "2021"))
+        detail = j.mapping(d.get("cells"), "cells")
+
+        def val(name: str, field_name: str, v: object) -> Value:
+            cell = j.cell(v, field_name)
+            info = j.mapping(detail.get(name), f"cells.{name}")
+            ambiguous = j.flag(info.get("ambiguous", False), f"cells.{name}.ambiguous")
+            raw = info.get("raw")
             return Value(
-                None if ambiguous else v,
-                info.get("raw", "" if v is None else str(v)),
-                info.get("unit"),
-                Provenance(**src) if src else None,
-                info.get("derived"),
+                None if ambiguous else cell,
+                j.text(raw, f"cells.{name}.raw") if raw is not None else _raw(cell),
+                j.optional_text(info.get("unit"), f"cells.{name}.unit"),
+                j.location(info.get("source"), f"cells.{name}.source"),
+                j.optional_text(info.get("derived"), f"cells.{name}.derived"),
                 ambiguous,
             )
 
         rep = cls(
-            agency=d.get("agency"),
-            year=int(d["year"]) if d.get("year") is not None else None,
+            agency=j.optional_text(d.get("agency"), "agency"),
+            year=j.year(d.get("year")),
             template=template,
-            path=d.get("file"),
-            format=d.get("format"),
+            path=j.optional_text(d.get("file"), "file"),
+            format=j.optional_text(d.get("format"), "format"),
         )
         rows = rep.active_rows()
         by_label = {lab: r for r in rows for lab in r.all_labels}
-        for label, values in (d.get("active") or {}).items():
+        for label, values in j.mapping(d.get("active"), "active").items():
             row = by_label.get(label)
             if row is None:
                 rep.warnings.append(f"未知的主动公开行：{label}")
                 continue
+            cells = j.cells(values, f"active.{label}")
             rep.active[row.key] = [
-                val(f"active.{row.key}.{c.key}", x)
-                for c, x in zip(row.columns, values, strict=False)
+                val(f"active.{row.key}.{c.key}", f"active.{label}[{i}]", x)
+                for i, (c, x) in enumerate(zip(row.columns, cells, strict=False))
             ]
-        for key, values in (d.get("requests") or {}).items():
+        for key, values in j.mapping(d.get("requests"), "requests").items():
+            cells = j.cells(values, f"requests.{key}")
             rep.requests[key] = [
-                val(f"requests.{key}.{ck}", x)
-                for ck, x in zip(REQUEST_COLUMN_KEYS, values, strict=False)
+                val(f"requests.{key}.{ck}", f"requests.{key}[{i}]", x)
+                for i, (ck, x) in enumerate(zip(REQUEST_COLUMN_KEYS, cells, strict=False))
             ]
         if d.get("review_litigation") is not None:
+            cells = j.cells(d["review_litigation"], "review_litigation")
+            if len(cells) != len(REVIEW_KEYS):
+                j.fail("review_litigation", f"应有{len(REVIEW_KEYS)}个单元格，实有{len(cells)}个")
             rep.review_litigation = [
-                val(f"review_litigation.{k}", x)
-                for k, x in zip(REVIEW_KEYS, d["review_litigation"], strict=False)
+                val(f"review_litigation.{k}", f"review_litigation[{i}]", x)
+                for i, (k, x) in enumerate(zip(REVIEW_KEYS, cells, strict=False))
             ]
-        for label, lv in (d.get("legacy") or {}).items():
+        for label, lv in j.mapping(d.get("legacy"), "legacy").items():
             if isinstance(lv, list):
-                rep.legacy[label] = [val(f"legacy.{label}[{i}]", x) for i, x in enumerate(lv)]
+                rep.legacy[label] = [
+                    val(f"legacy.{label}[{i}]", f"legacy.{label}[{i}]", x) for i, x in enumerate(lv)
+                ]
             else:
-                rep.legacy[label] = val(f"legacy.{label}", lv)
-        rep.legacy_columns = list(d.get("legacy_columns") or [])
+                rep.legacy[label] = val(f"legacy.{label}", f"legacy.{label}", lv)
+        rep.legacy_columns = j.texts(d.get("legacy_columns"), "legacy_columns")
         titles = {s.number: s.title for s in SECTIONS}
-        for n, s in (d.get("sections") or {}).items():
-            rep.sections[n] = SectionText(n, s.get("title", titles.get(n, "")), s.get("text", ""))
-        rep.narrative = dict(d.get("narrative") or {})
-        rep.published = d.get("published")
-        rep.warnings = list(d.get("warnings") or [])
+        for n, s in j.mapping(d.get("sections"), "sections").items():
+            sec = j.mapping(s, f"sections.{n}")
+            title = sec.get("title", titles.get(n, ""))
+            rep.sections[n] = SectionText(
+                n,
+                j.text(title, f"sections.{n}.title"),
+                j.text(sec.get("text", ""), f"sections.{n}.text"),
+            )
+        for k, x in j.mapping(d.get("narrative"), "narrative").items():
+            number = j.cell(x, f"narrative.{k}")
+            if not isinstance(number, int | float):
+                j.fail(f"narrative.{k}", "应为数字")
+            rep.narrative[k] = number
+        rep.published = j.optional_text(d.get("published"), "published")
+        rep.warnings[:0] = j.texts(d.get("warnings"), "warnings")
         return rep
+
+
+# -- reading report JSON ---------------------------------------------------------------------
+
+# No figure of a report reaches this (a thousand trillion): a larger number in a report JSON is
+# refused, since Python's int()/str() stop at 4,300 digits and float stops at 10^308.
+MAX_FIGURE = 10**15
+_LOCATION_KEYS = frozenset({"page", "line", "table", "row", "col"})
+
+
+def _raw(cell: CellValue) -> str:
+    return "" if cell is None else str(cell)
+
+
+def _kind(v: object) -> str:
+    if isinstance(v, bool):
+        return "真假值"
+    if isinstance(v, dict):
+        return "对象"
+    if isinstance(v, list):
+        return "列表"
+    if isinstance(v, str):
+        return "文字"
+    return "数字" if isinstance(v, int | float) else type(v).__name__
+
+
+class _Json:
+    """Checks of the fields of a report JSON; each failure is a GongkaiError naming the field."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+
+    def fail(self, name: str, problem: str) -> NoReturn:
+        raise GongkaiError(f"报告JSON的字段“{name}”{problem}", self.source)
+
+    def mapping(self, v: object, name: str) -> dict[str, Any]:
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            self.fail(name, f"应是一个对象（{{…}}），而不是{_kind(v)}")
+        return v
+
+    def cells(self, v: object, name: str) -> list[Any]:
+        if not isinstance(v, list):
+            self.fail(name, f"应是单元格的列表（[…]），而不是{_kind(v)}")
+        return v
+
+    def texts(self, v: object, name: str) -> list[str]:
+        if v is None:
+            return []
+        return [self.text(x, f"{name}[{i}]") for i, x in enumerate(self.cells(v, name))]
+
+    def text(self, v: object, name: str) -> str:
+        if not isinstance(v, str):
+            self.fail(name, f"应为文字，而不是{_kind(v)}")
+        return v
+
+    def optional_text(self, v: object, name: str) -> str | None:
+        return None if v is None else self.text(v, name)
+
+    def flag(self, v: object, name: str) -> bool:
+        if not isinstance(v, bool):
+            self.fail(name, f"应为 true 或 false，而不是{_kind(v)}")
+        return v
+
+    def cell(self, v: object, name: str) -> CellValue:
+        """A cell: a number, a text (“/”, “无”, …) or null (blank)."""
+        if v is None or isinstance(v, str):
+            return v
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            self.fail(name, f"应为数字、文字或 null，而不是{_kind(v)}")
+        if v != v or not -MAX_FIGURE < v < MAX_FIGURE:  # NaN, ±Infinity, absurd magnitudes
+            self.fail(name, "的数值超出报告数字的合理范围")
+        return v
+
+    def year(self, v: object) -> int | None:
+        if v is None:
+            return None
+        text = v if isinstance(v, str) else None
+        if isinstance(v, int) and not isinstance(v, bool) and 1000 <= v <= 9999:
+            return v
+        if text is not None and text.isascii() and text.isdigit() and len(text) == 4:
+            return int(text)
+        shown = text if text is not None and len(text) <= 20 else _kind(v)
+        self.fail("year", f"（报告年度）应为四位数字年份，如2023，而不是“{shown}”")
+
+    def template(self, v: object) -> str:
+        name = str(v) if isinstance(v, int | str) and not isinstance(v, bool) else ""
+        if name not in ("2021", "2019", "legacy"):
+            shown = name[:20] or _kind(v)
+            self.fail("template", f"应为“2021”“2019”或“legacy”，而不是“{shown}”")
+        return name
+
+    def location(self, v: object, name: str) -> Provenance | None:
+        if v is None:
+            return None
+        src = self.mapping(v, name)
+        for k, x in src.items():
+            if k not in _LOCATION_KEYS:
+                self.fail(f"{name}.{k}", "不是已知的位置字段（page、line、table、row、col）")
+            if x is not None and (isinstance(x, bool) or not isinstance(x, int)):
+                self.fail(f"{name}.{k}", f"应为整数，而不是{_kind(x)}")
+        return Provenance(**src) if src else None
 
 
 def ordered_request_keys(rep: Report) -> list[str]:

@@ -22,7 +22,8 @@ from . import (  # noqa: F401
 )
 from .catalogue import RULES, TAGS, CellRef, Finding, Rule, rule
 from .docs import rules_markdown, rules_text
-from .output import findings_html, findings_json, findings_text
+from .html import findings_html
+from .output import findings_json, findings_text
 from .runner import Batch, Checked, check, check_paths, pair_previous, same_body
 
 __all__ = [

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
-from ..report import Number, Report, Value
+from ..report import MAX_FIGURE, CellValue, Number, Report, Value
 from ..templates import (
     OTHER_SINGLE,
     REQUEST_COLUMNS,
@@ -24,6 +24,9 @@ from .catalogue import NOT_APPLICABLE, CellRef, Finding, Rule
 
 # Cell texts that stand for "nothing" (R20); arithmetic treats them as 0, B6/C5 report them.
 PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "空"})
+
+# The smallest non-zero amount a report writes (amounts are in 万元 with a few decimals).
+MIN_FRACTION = 1e-6
 
 T = TypeVar("T")
 _ROWS: dict[str, Row] = {r.key: r for r in (*REQUESTS_2021, OTHER_SINGLE)}
@@ -107,9 +110,50 @@ def is_placeholder(v: Value) -> bool:
     return isinstance(v.value, str) and v.value.strip() in PLACEHOLDERS
 
 
+def number(v: Value) -> Number | None:
+    """The cell's number when a report can hold it: finite, under 10^15 in magnitude and not
+    a float closer to 0 than one millionth.
+
+    NaN, infinities and absurd magnitudes (a Report built in Python may hold anything) are no
+    figure: the rules treat them as unreadable instead of overflowing float arithmetic.
+    """
+    n = v.number
+    if n is None or n != n or not -MAX_FIGURE < n < MAX_FIGURE:
+        return None
+    if isinstance(n, float) and n and abs(n) < MIN_FRACTION:
+        return None  # 1e-233 is no amount: its exact decimal has hundreds of digits
+    return n
+
+
+def out_of_range(v: Value) -> bool:
+    """A number no report can hold (see :func:`number`)."""
+    return v.number is not None and number(v) is None
+
+
+def shown(v: Value, limit: int = 30) -> str:
+    """The cell as written, for a message: long texts are cut, huge numbers are described."""
+    n = v.value
+    if v.raw:
+        text = v.raw
+    elif isinstance(n, int) and not isinstance(n, bool) and out_of_range(v):
+        return f"约{int(abs(n).bit_length() * 0.30103) + 1}位的数字"  # str() refuses 4,300+
+    else:
+        text = str(n)
+    return text if len(text) <= limit else f"{text[:limit]}…（共{len(text)}个字符）"
+
+
+def cell_value(v: Value | None) -> CellValue:
+    """The cell's value for a finding: a figure, a text, None; else how it is written."""
+    if v is None:
+        return None
+    if v.number is not None and number(v) is None:
+        return shown(v)
+    return v.value
+
+
 def operand(v: Value) -> Number | None:
     """The number a cell contributes to a sum: blanks and placeholders count 0; None = unknown."""
-    if v.ambiguous:
+    if v.ambiguous or out_of_range(v):
         return None
     n = v.number
     if n is not None:
@@ -175,7 +219,7 @@ def request_cell(report: Report, row: str, col: int) -> CellRef:
     return CellRef(
         f"requests.{row}.{REQUEST_COLUMNS[col].key}",
         f"{row_label(row)} × {column_label(col)}",
-        v.value if v else None,
+        cell_value(v),
         v.raw if v else "",
         _where(v),
     )
@@ -192,7 +236,7 @@ def review_cell(report: Report, index: int) -> CellRef:
     return CellRef(
         f"review_litigation.{key}",
         REVIEW_LABELS[key],
-        v.value if v else None,
+        cell_value(v),
         v.raw if v else "",
         _where(v),
     )
@@ -209,7 +253,7 @@ def active_cell(report: Report, row: Row, col: int) -> CellRef:
     return CellRef(
         f"active.{row.key}.{column.key}",
         f"{row.label} × {column.label}",
-        v.value if v else None,
+        cell_value(v),
         v.raw if v else "",
         _where(v),
     )
@@ -229,7 +273,7 @@ def legacy_cell(report: Report, key: str, index: int) -> CellRef:
     name = f"legacy.{key}[{index}]" if multi else f"legacy.{key}"
     cols = report.legacy_columns
     label = f"{key} × {cols[index]}" if multi and index < len(cols) else key
-    return CellRef(name, label, v.value if v else None, v.raw if v else "", _where(v))
+    return CellRef(name, label, cell_value(v), v.raw if v else "", _where(v))
 
 
 def section_ref(report: Report, number: str, excerpt: str = "") -> CellRef:

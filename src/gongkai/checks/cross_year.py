@@ -17,6 +17,7 @@ from .context import (
     clean,
     column_label,
     legacy_cell,
+    number,
     request_cell,
     request_number,
     section_ref,
@@ -90,7 +91,7 @@ def carried(ctx: Context) -> Iterator[Finding]:
 def _active(report: Report, row: Row, column: str) -> Number | None:
     col = next((i for i, c in enumerate(row.columns) if c.key == column), None)
     v = None if col is None else active_value(report, row.key, col)
-    return None if v is None or v.ambiguous else v.number
+    return None if v is None or v.ambiguous else number(v)
 
 
 def _cell(report: Report, row: Row, column: str) -> CellRef:

@@ -15,6 +15,13 @@ GOVERNMENT_DEADLINE = (3, 31)
 _GOVERNMENT_SUFFIXES = ("人民政府",)
 
 
+def _year(value: object) -> int | None:
+    """A calendar year (a whole number 1000–9998, as a date needs the year after it)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return int(value) if 1000 <= value < 9999 and float(value).is_integer() else None
+
+
 @rule(
     "N9",
     "warning",
@@ -26,12 +33,12 @@ _GOVERNMENT_SUFFIXES = ("人民政府",)
 )
 def period_year(ctx: Context) -> Iterator[Finding]:
     rep = ctx.report
-    period = rep.narrative.get("period_year")
-    if period is None or rep.year is None:
+    period = _year(rep.narrative.get("period_year"))
+    if period is None or _year(rep.year) is None:
         yield ctx.not_applicable("报告没有写明数据统计期限，或未能识别报告年度")
         return
-    if int(period) != rep.year:
-        yield ctx.finding({"period": int(period), "year": rep.year}, numbers={"period": period})
+    if period != rep.year:
+        yield ctx.finding({"period": period, "year": rep.year}, numbers={"period": period})
 
 
 @rule(
@@ -46,19 +53,20 @@ def period_year(ctx: Context) -> Iterator[Finding]:
 )
 def publication_date(ctx: Context) -> Iterator[Finding]:
     rep = ctx.report
-    if not rep.published or rep.year is None:
+    year = _year(rep.year)
+    if not rep.published or year is None:
         yield ctx.not_applicable("没有读到发布日期（只有网页的元数据会写明），或未能识别报告年度")
         return
     try:
         published = date.fromisoformat(rep.published)
     except ValueError:
-        yield ctx.not_applicable(f"发布日期“{rep.published}”无法识别")
+        yield ctx.not_applicable(f"发布日期“{rep.published[:30]}”无法识别")
         return
     government = (rep.agency or "").endswith(_GOVERNMENT_SUFFIXES)
     month, day = GOVERNMENT_DEADLINE if government else DEPARTMENT_DEADLINE
-    deadline = date(rep.year + 1, month, day)
-    fields = {"published": rep.published, "year": rep.year, "deadline": deadline.isoformat()}
-    if published <= date(rep.year, 12, 31):
+    deadline = date(year + 1, month, day)
+    fields = {"published": rep.published, "year": year, "deadline": deadline.isoformat()}
+    if published <= date(year, 12, 31):
         yield ctx.finding({**fields, "problem": "早于报告年度结束"})
     elif published > deadline:
         yield ctx.finding({**fields, "problem": "晚于法定期限"})

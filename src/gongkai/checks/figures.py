@@ -19,6 +19,7 @@ from .context import (
     clean,
     column_label,
     legacy_cell,
+    number,
     operand,
     request_cell,
     request_value,
@@ -137,9 +138,10 @@ def figures(rep: Report) -> dict[str, list[Figure]]:
             pairs = {"docs_issued": "newly_made"}
         for kind, col in pairs.items():
             v = active_value(rep, row.key, cols[col])
-            if v is not None and v.number is not None:
+            n = None if v is None else number(v)
+            if n is not None:
                 label = f"表二「{row.label}」{row.columns[cols[col]].label}"
-                add(kind, Figure(label, v.number, (active_cell(rep, row, cols[col]),)))
+                add(kind, Figure(label, n, (active_cell(rep, row, cols[col]),)))
     if rep.template == "legacy":
         for kind, key in _LEGACY_FIGURES:
             add(kind, _legacy(rep, key))

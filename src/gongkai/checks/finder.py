@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from ..report import Report
 from ..templates import REQUEST_COLUMNS, REQUEST_GROUPS, REQUESTS_2021
 
-_NUM = r"(?<![\d.])(?P<n>\d+)\s*"
+# A figure of the text has at most 15 digits (see report.MAX_FIGURE); a longer run of digits
+# (a serial number, glued text) is no claim, and int() refuses more than 4,300 digits.
+_NUM = r"(?<![\d.])(?P<n>\d{1,15})(?!\d)\s*"
+_NEARBY = re.compile(r"(?<![\d.])\d{1,15}(?![\d.])")
 _APP_UNIT = r"(?:件次|件|项|份)"
 _GAP = r"[^。；，,]"
 _NOT_BEFORE = r"(?<!按时)(?<!延期)(?<!逾期)(?<!超期)(?<!不予)"
@@ -215,7 +218,7 @@ def find_claims(report: Report) -> list[Claim]:
 
 
 _PERCENT = re.compile(
-    rf"{_NUM}(?:件|项|条|次|个)[^。；\d]{{0,6}}?占[^。；\d%％]{{0,8}}?(?P<p>\d+(?:\.(?P<d>\d+))?)\s*[%％]"
+    rf"{_NUM}(?:件|项|条|次|个)[^。；\d]{{0,6}}?占[^。；\d%％]{{0,8}}?(?P<p>\d{{1,15}}(?:\.(?P<d>\d{{1,15}}))?)\s*[%％]"
 )
 
 
@@ -223,7 +226,7 @@ def find_percents(report: Report) -> list[Percent]:
     out: list[Percent] = []
     for number, sec in report.sections.items():
         text = prose(sec.text)
-        nearby = tuple(int(x) for x in re.findall(r"(?<![\d.])\d+(?![\d.])", text))
+        nearby = tuple(int(x) for x in _NEARBY.findall(text))
         for s in re.split(r"[。；;！!？?\n]", text):
             for m in _PERCENT.finditer(s):
                 decimals = len(m.group("d") or "")

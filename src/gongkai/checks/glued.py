@@ -24,11 +24,13 @@ from .context import (
     is_blank,
     join_labels,
     legacy_cell,
+    number,
     operand,
     request_cell,
     result_rows,
     review_cell,
     row_label,
+    shown,
 )
 from .table_b import BALANCE_ROWS, TOTAL_COL
 from .table_c import WIDTH
@@ -57,11 +59,11 @@ def _digits(v: Value) -> str | None:
         return None
     if is_blank(v):
         return ""
-    n = v.number
+    n = number(v)
     if n is None or n < 0 or not float(n).is_integer():
         return None
     raw = re.sub(r"\s", "", v.raw)
-    return raw if raw.isdigit() and int(raw) == n else str(int(n))
+    return raw if raw.isdecimal() and len(raw) <= 15 and int(raw) == n else str(int(n))
 
 
 def _holds(vals: list[Number | None], relations: tuple[Relation, ...]) -> list[bool | None]:
@@ -212,7 +214,7 @@ def ambiguous(ctx: Context) -> Iterator[Finding]:
     for table, v, make_ref in _all_cells(ctx.report):
         if v.ambiguous:
             ref = make_ref()
-            yield ctx.finding({"cell": ref.label, "raw": v.raw}, table=table, cells=[ref])
+            yield ctx.finding({"cell": ref.label, "raw": shown(v, 200)}, table=table, cells=[ref])
 
 
 @rule(

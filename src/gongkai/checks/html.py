@@ -1,5 +1,7 @@
-"""The HTML page of findings: a summary, then each report's findings and its tables with the
-cells that findings point at highlighted. One file, no scripts, no external resources."""
+"""The HTML page of findings: a headline and a summary table, then each report's findings and
+its tables with the cells that findings point at highlighted. One file, no external resources;
+a small inline script (no report data in it) sorts a table by the column whose header is
+clicked. Everything taken from reports is HTML-escaped (Jinja autoescape)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import jinja2
+from markupsafe import Markup
 
 from ..report import Report, Value, ordered_request_keys
 from ..templates import OUTCOMES, REQUEST_COLUMN_KEYS, REVIEW_GROUPS, REVIEW_KEYS
 from .catalogue import SEVERITY_LABELS, SEVERITY_RANK, TABLE_LABELS, Finding
 from .context import column_label, row_label
-from .output import counts, describe_report
+from .output import Failures, Pairs, counts, describe_report, headline, ordered
 
 
 @dataclass
@@ -190,13 +193,21 @@ li.info .badge{background:#607d8b}
 .blank{background:repeating-linear-gradient(45deg,#fafafa,#fafafa 4px,#eee 4px,#eee 8px)}
 .ambiguous{font-style:italic;color:#6a1b9a}.derived{text-decoration:underline dotted}
 .missing{color:#999}
+.headline{font-size:1.15em;font-weight:bold}
+td.count.error{background:#ffcdd2;color:#b71c1c;font-weight:bold}
+td.count.warning{background:#ffe0b2;color:#8a4b00;font-weight:bold}
+table.sortable thead th{cursor:pointer;user-select:none}
+th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 </style></head><body>
 <h1>政府信息公开工作年度报告检查结果</h1>
-<table class="summary"><thead><tr><th>机关</th><th>年度</th><th>格式</th>
+<p class="headline">{{ headline }}</p>
+<table class="summary sortable"><thead><tr><th>机关</th><th>年度</th><th>格式</th>
 <th>错误</th><th>警告</th><th>提示</th><th>文件</th></tr></thead><tbody>
 {% for r in reports %}<tr><td><a href="#r{{ loop.index }}">{{ r.agency or "（不详）" }}</a></td>
-<td>{{ r.year }}</td><td>{{ r.template }}</td><td>{{ r.counts.error }}</td>
-<td>{{ r.counts.warning }}</td><td>{{ r.counts.info }}</td><td>{{ r.path }}</td></tr>
+<td>{{ r.year }}</td><td>{{ r.template }}</td>
+<td class="count{% if r.counts.error %} error{% endif %}">{{ r.counts.error }}</td>
+<td class="count{% if r.counts.warning %} warning{% endif %}">{{ r.counts.warning }}</td>
+<td class="count">{{ r.counts.info }}</td><td>{{ r.path }}</td></tr>
 {% endfor %}</tbody></table>
 {% if failures %}<h2>无法读取的文件</h2><ul>
 {% for path, message in failures %}<li><code>{{ path }}</code>：{{ message }}</li>{% endfor %}
@@ -211,14 +222,49 @@ li.info .badge{background:#607d8b}
 {% endfor %}</ol>{% else %}<p>没有发现问题。</p>{% endif %}
 {% if r.skipped %}<p class="skipped">不适用：{{ r.skipped | join("；") }}</p>{% endif %}
 {% for t in r.tables %}<details{% if t.flagged %} open{% endif %}><summary>{{ t.title }}</summary>
-<table class="grid"><thead><tr>{% for h in t.header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<table class="grid sortable"><thead>
+<tr>{% for h in t.header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for row in t.rows %}<tr><th>{{ row.label }}</th>
 {% for c in row.cells %}<td class="n {{ c.css }}"{% if c.title %} title="{{ c.title }}"{% endif %}>
 {{- c.text }}</td>{% endfor %}
 </tr>{% endfor %}</tbody></table></details>
 {% endfor %}</section>
-{% endfor %}</body></html>
+{% endfor %}<script>{{ script }}</script></body></html>
+"""
+
+# Sorts a table.sortable by the clicked header (numbers as numbers, text in Chinese order);
+# a second click reverses. Only the page's own text is read, never written as HTML.
+SORT_SCRIPT = """
+(function () {
+  function key(row, i) {
+    var cell = row.cells[i], text = cell ? cell.textContent.trim() : "";
+    var plain = text.replace(/,/g, "");
+    return /^[-+]?[0-9]+(\\.[0-9]+)?$/.test(plain) ? [0, parseFloat(plain), text] : [1, 0, text];
+  }
+  function compare(a, b) {
+    if (a[0] !== b[0]) return a[0] - b[0];
+    if (a[0] === 0) return a[1] - b[1];
+    return a[2].localeCompare(b[2], "zh-CN");
+  }
+  function sort(th) {
+    var table = th.closest("table"), body = table.tBodies[0];
+    var i = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var up = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", up ? "ascending" : "descending");
+    Array.prototype.slice.call(body.rows)
+      .map(function (row, n) { return [key(row, i), n, row]; })
+      .sort(function (a, b) { return (up ? 1 : -1) * compare(a[0], b[0]) || a[1] - b[1]; })
+      .forEach(function (item) { body.appendChild(item[2]); });
+  }
+  document.querySelectorAll("table.sortable thead th").forEach(function (th) {
+    th.tabIndex = 0;
+    th.title = "点击排序";
+    th.addEventListener("click", function () { sort(th); });
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(th); });
+  });
+})();
 """
 
 _ENV = jinja2.Environment(
@@ -231,4 +277,15 @@ def render_page(
     pairs: Sequence[tuple[Report, list[Finding]]], failures: Sequence[tuple[str, str]]
 ) -> str:
     reports = [_view(rep, findings) for rep, findings in pairs]
-    return _TEMPLATE.render(reports=reports, failures=list(failures), labels=SEVERITY_LABELS)
+    return _TEMPLATE.render(
+        reports=reports,
+        failures=list(failures),
+        labels=SEVERITY_LABELS,
+        headline=headline([r.counts for r in reports], len(failures)),
+        script=Markup(SORT_SCRIPT),
+    )
+
+
+def findings_html(pairs: Pairs, failures: Failures = ()) -> str:
+    """A self-contained HTML page: a summary table, then each report's findings and tables."""
+    return render_page([(rep, ordered(findings)) for rep, findings in pairs], failures)

@@ -37,14 +37,27 @@ def _summary(c: dict[str, int]) -> str:
     return " · ".join(f"{SEVERITY_LABELS[s]} {c[s]}" for s in SEVERITIES)
 
 
-def findings_text(pairs: Pairs, failures: Failures = ()) -> str:
-    """Findings in Chinese, grouped by report, errors first, each with where to look."""
+def headline(reports: Sequence[dict[str, int]], failures: int = 0) -> str:
+    """e.g. "33 份报告，2 份有错误，5 份有警告，1 个文件无法读取" (from each report's counts)."""
+    errors = sum(1 for c in reports if c["error"])
+    warnings = sum(1 for c in reports if c["warning"])
+    tail = f"，{failures} 个文件无法读取" if failures else ""
+    return f"{len(reports)} 份报告，{errors} 份有错误，{warnings} 份有警告{tail}"
+
+
+def findings_text(pairs: Pairs, failures: Failures = (), verbose: bool = False) -> str:
+    """Findings in Chinese: a headline, then by report, errors first, each with where to look.
+
+    Rules that did not apply (不适用) are listed only when ``verbose``; otherwise the last line
+    says how many were left out.
+    """
     lines: list[str] = []
     total: dict[str, int] = {s: 0 for s in SEVERITIES}
-    n = 0
+    per_report: list[dict[str, int]] = []
+    hidden = 0
     for rep, findings in pairs:
-        n += 1
         c = counts(findings)
+        per_report.append(c)
         for s in SEVERITIES:
             total[s] += c[s]
         lines.append(f"{describe_report(rep)} — {rep.path or '（无文件名）'}")
@@ -58,15 +71,20 @@ def findings_text(pairs: Pairs, failures: Failures = ()) -> str:
             if f.location:
                 lines.append(f"      位置：{f.location}")
         for reason, codes in skipped.items():
-            lines.append(f"  不适用（{reason}）：{'、'.join(codes)}")
+            if verbose:
+                lines.append(f"  不适用（{reason}）：{'、'.join(codes)}")
+            else:
+                hidden += len(codes)
         lines.append("")
     for path, message in failures:
         lines.append(f"无法读取 {path}：{message}")
     if failures:
         lines.append("")
+    if hidden:
+        lines.append(f"另有{hidden}条规则不适用，未列出（加 -v 显示）")
     tail = f"，{len(failures)}个文件无法读取" if failures else ""
-    lines.append(f"共检查{n}份报告：{_summary(total)}{tail}")
-    return "\n".join(lines) + "\n"
+    lines.append(f"共检查{len(per_report)}份报告：{_summary(total)}{tail}")
+    return headline(per_report, len(failures)) + "\n\n" + "\n".join(lines) + "\n"
 
 
 def report_json(rep: Report, findings: Sequence[Finding]) -> dict[str, Any]:
@@ -93,10 +111,3 @@ def findings_json(pairs: Pairs, failures: Failures = ()) -> str:
         "counts": total,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def findings_html(pairs: Pairs, failures: Failures = ()) -> str:
-    """A self-contained HTML page: a summary table, then each report's findings and tables."""
-    from .html import render_page
-
-    return render_page([(rep, ordered(findings)) for rep, findings in pairs], failures)

@@ -149,11 +149,12 @@ def load_json(path: Path) -> Report:
     """A report from a report JSON file (the shape of Report.to_dict / the corpus labels)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GongkaiError(f"不是有效的报告JSON文件（{exc}）", str(path)) from exc
+    except (OSError, ValueError, RecursionError) as exc:
+        # ValueError: invalid UTF-8 or JSON, or a number of more than 4,300 digits.
+        raise GongkaiError(f"不是有效的报告JSON文件（{str(exc)[:200]}）", str(path)) from None
     if not isinstance(data, dict):
         raise GongkaiError("报告JSON文件的内容应是一个对象", str(path))
-    rep = Report.from_dict(data)
+    rep = Report.from_dict(data, str(path))  # a malformed field raises GongkaiError
     rep.path = rep.path or str(path)
     return rep
 

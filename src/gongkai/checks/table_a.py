@@ -7,7 +7,17 @@ from collections.abc import Iterator
 from ..report import Number, Report
 from ..templates import Row
 from .catalogue import Finding, rule
-from .context import Context, active_cell, active_value, clean, is_blank, is_placeholder
+from .context import (
+    Context,
+    active_cell,
+    active_value,
+    clean,
+    is_blank,
+    is_placeholder,
+    number,
+    out_of_range,
+    shown,
+)
 
 TABLE = "active"
 
@@ -35,7 +45,7 @@ def _col(row: Row, key: str) -> int:
 
 def figure(report: Report, row: Row, column: str) -> Number | None:
     v = active_value(report, row.key, _col(row, column))
-    return None if v is None or v.ambiguous else v.number
+    return None if v is None or v.ambiguous else number(v)
 
 
 @rule(
@@ -57,9 +67,11 @@ def values(ctx: Context) -> Iterator[Finding]:
             v = active_value(rep, row.key, col)
             if column.textual or v is None or v.ambiguous or is_blank(v) or is_placeholder(v):
                 continue
-            n = v.number
+            n = number(v)
             problem = None
-            if n is None:
+            if out_of_range(v):
+                problem = "数值超出合理范围"
+            elif n is None:
                 problem = "不是数字"
             elif n < 0 and not column.signed:
                 problem = "不能为负数"
@@ -68,7 +80,7 @@ def values(ctx: Context) -> Iterator[Finding]:
             if problem is not None:
                 ref = active_cell(rep, row, col)
                 yield ctx.finding(
-                    {"cell": ref.label, "value": v.raw or str(v.value), "problem": problem},
+                    {"cell": ref.label, "value": shown(v), "problem": problem},
                     table=TABLE,
                     rows=[row.key],
                     columns=[column.key],
@@ -96,7 +108,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable("表二没有行政事业性收费金额", TABLE)
         return
     written = f"{v.unit or ''}{v.raw}"
-    n = v.number
+    n = number(v)
     problem = None
     if "元" in written and "万" not in written:
         problem = "原文单位是“元”而不是“万元”"
@@ -104,7 +116,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         problem = f"超过{FEE_MAX_WAN_YUAN}万元，疑把元当作万元填写"
     if problem is not None:
         yield ctx.finding(
-            {"raw": v.raw or str(v.value), "reason": problem},
+            {"raw": shown(v), "reason": problem},
             table=TABLE,
             rows=[row.key],
             columns=[row.columns[0].key],
@@ -251,7 +263,7 @@ def procurement_unit(ctx: Context) -> Iterator[Finding]:
     written = f"{v.unit or ''}{v.raw}{v.value if isinstance(v.value, str) else ''}"
     if "元" not in written:
         yield ctx.finding(
-            {"raw": v.raw or str(v.value)},
+            {"raw": shown(v)},
             table=TABLE,
             rows=[row.key],
             columns=["total_amount"],

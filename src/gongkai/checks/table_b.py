@@ -14,12 +14,14 @@ from .context import (
     is_blank,
     is_placeholder,
     join_labels,
+    number,
     request_cell,
     request_number,
     request_rows,
     result_rows,
     row_label,
     show_share,
+    shown,
 )
 
 TABLE = "requests"
@@ -181,11 +183,11 @@ def whole_numbers(ctx: Context) -> Iterator[Finding]:
         for col, v in enumerate(rep.requests[key][: len(REQUEST_COLUMN_KEYS)]):
             if v.ambiguous or is_blank(v) or is_placeholder(v):
                 continue
-            n = v.number
+            n = number(v)
             if n is None or n < 0 or not float(n).is_integer():
                 ref = request_cell(rep, key, col)
                 yield ctx.finding(
-                    {"cell": ref.label, "value": v.raw or str(v.value)},
+                    {"cell": ref.label, "value": shown(v)},
                     table=TABLE,
                     rows=[key],
                     columns=[REQUEST_COLUMN_KEYS[col]],

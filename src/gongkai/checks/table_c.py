@@ -13,9 +13,11 @@ from .context import (
     is_blank,
     is_placeholder,
     join_labels,
+    number,
     operand,
     review_cell,
     review_value,
+    shown,
 )
 
 TABLE = "review_litigation"
@@ -120,11 +122,11 @@ def whole_numbers(ctx: Context) -> Iterator[Finding]:
     for i, v in enumerate((rep.review_litigation or [])[:N_CELLS]):
         if v.ambiguous or is_blank(v) or is_placeholder(v):
             continue
-        n = v.number
+        n = number(v)
         if n is None or n < 0 or not float(n).is_integer():
             ref = review_cell(rep, i)
             yield ctx.finding(
-                {"cell": ref.label, "value": v.raw or str(v.value)},
+                {"cell": ref.label, "value": shown(v)},
                 table=TABLE,
                 columns=[REVIEW_KEYS[i]],
                 cells=[ref],

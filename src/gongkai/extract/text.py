@@ -70,6 +70,10 @@ _NUM = re.compile(
     r"(?P<unit>万元|元|件|条|个|人次|人|次|篇|项|%)?$"
 )
 PLACEHOLDERS = frozenset({"/", "-", "--", "无", "/ ", "——"})
+# No count or amount of a report has more digits than this (10^15 is a thousand trillion);
+# a longer run of digits is a reading accident (glued cells, a serial number) and is kept as
+# text: Python refuses int() of more than 4,300 digits and float() overflows past 308.
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,8 @@ def parse_value(raw: str) -> Parsed | None:
     if not m:
         return None
     digits = m.group("int").replace(",", "")
+    if len(digits.lstrip("0")) > MAX_DIGITS or len(m.group("frac") or "") > MAX_DIGITS + 1:
+        return Parsed(raw.strip())  # too long to be a figure: the text as written
     sign = -1 if m.group("sign") == "-" else 1
     value: int | float
     value = sign * float(digits + m.group("frac")) if m.group("frac") else sign * int(digits)

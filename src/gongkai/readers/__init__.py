@@ -6,13 +6,14 @@ found from the content first (PDF, ZIP, OLE, RTF and HTML signatures) and the fi
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import GongkaiError, UnsupportedFormat
 from ..model import Document
-
-MAX_BYTES = 100 * 1024 * 1024  # a real annual report is at most a few MB
+from . import limits
 
 Reader = Callable[[bytes, str | None], Document]
 
@@ -71,34 +72,72 @@ def reader_for(fmt: str) -> Reader:
 
 
 def read_bytes(source: str | Path | bytes, name: str | None = None) -> tuple[bytes, str | None]:
-    """The file's bytes and its name; refuse missing, empty and oversized files."""
+    """The file's bytes and its name; refuse missing, empty, oversized and non-regular files.
+
+    Only regular files are read (a FIFO, a device such as /dev/zero, or a terminal on
+    /dev/stdin would block or never end), and never more than ``limits.MAX_FILE_BYTES`` bytes
+    however large the file claims or turns out to be.
+    """
     if isinstance(source, bytes):
         data, path = source, name
     else:
         path = str(source)
-        p = Path(source)
-        if not p.exists():
-            raise GongkaiError("文件不存在", path)
-        if p.is_dir():
-            raise GongkaiError("这是一个目录，不是文件", path)
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise GongkaiError(
-                f"文件过大（{size / 1048576:.0f} MB，"
-                f"上限 {MAX_BYTES // 1048576} MB），不像是年度报告",
-                path,
-            )
-        data = p.read_bytes()
-    if not data.strip():
+        data = _read_regular(Path(source), path)
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise GongkaiError(_too_big(len(data)), path)
+    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise GongkaiError("文件为空", path)
-    if len(data) > MAX_BYTES:
-        raise GongkaiError("文件过大，不像是年度报告", path)
     return data, path
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"文件过大（{size / 1048576:.0f} MB，上限 {limits.MAX_FILE_BYTES // 1048576} MB），"
+        "不像是年度报告"
+    )
+
+
+def _read_regular(p: Path, path: str) -> bytes:
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        raise GongkaiError("文件不存在", path) from None
+    except OSError as exc:
+        raise GongkaiError(f"无法访问文件（{exc.strerror or exc}）", path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise GongkaiError("这是一个目录，不是文件", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise GongkaiError("不是普通文件（可能是设备、管道或终端），不读取", path)
+    if info.st_size > limits.MAX_FILE_BYTES:
+        raise GongkaiError(_too_big(info.st_size), path)
+    try:  # O_NONBLOCK: should the file have been swapped for a FIFO since, open does not block
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise GongkaiError(f"无法打开文件（{exc.strerror or exc}）", path) from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise GongkaiError("不是普通文件（可能是设备、管道或终端），不读取", path)
+        try:
+            data = f.read(limits.MAX_FILE_BYTES + 1)  # bounded by what is read, not by stat
+        except OSError as exc:
+            raise GongkaiError(f"读取文件失败（{exc.strerror or exc}）", path) from None
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise GongkaiError(_too_big(len(data)), path)
+    return data
 
 
 def load(source: str | Path | bytes, name: str | None = None) -> Document:
     """Read a file (path or bytes) into a Document; raise GongkaiError with a Chinese message."""
     data, path = read_bytes(source, name)
-    doc = reader_for(sniff(data, path))(data, path)
+    try:
+        doc = reader_for(sniff(data, path))(data, path)
+    except GongkaiError as exc:
+        if exc.path is None and path is not None:  # raised where the file name is not known
+            raise type(exc)(exc.message, path) from None
+        raise
+    except RecursionError:
+        raise GongkaiError("文件结构嵌套过深，无法读取", path) from None
+    except MemoryError:
+        raise GongkaiError("文件过大，读取时内存不足", path) from None
     doc.path = path
     return doc

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..model import Provenance, Table, grid_from_spans
+from . import limits
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")  # str patterns: includes NBSP and the full-width space U+3000
@@ -58,7 +59,7 @@ def make_table(rows: list[list[RawCell]], table_no: int) -> Table:
                 gaps.add(id(placeholder))
             line.append((raw.text, raw.rowspan, raw.colspan, placeholder))
         spans.append(line)
-    grid = grid_from_spans(spans, table_no)
+    grid = grid_from_spans(spans, table_no, limits.MAX_CELLS_PER_TABLE)
     located: dict[int, Provenance] = {}
     for r, grid_row in enumerate(grid, 1):
         for c, cell in enumerate(grid_row, 1):

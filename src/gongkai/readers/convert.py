@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import GongkaiError, NeedsTool
 from ..model import Document
 
-TIMEOUT_SECONDS = 120
+TIMEOUT_SECONDS = 120.0  # one LibreOffice conversion (see docs/limits.md)
 MSG_NO_SOFFICE = (
     "需要安装 LibreOffice 才能读取 .doc/.wps/.rtf/.odt 文件"
     "（例如 apt-get install libreoffice-writer-nogui）"
@@ -97,7 +97,7 @@ def _run(command: list[str], path: str | None) -> None:
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         raise GongkaiError(
-            f"LibreOffice 转换超时（超过 {TIMEOUT_SECONDS} 秒），文件可能过大或已损坏", path
+            f"LibreOffice 转换超时（超过 {TIMEOUT_SECONDS:g} 秒），文件可能过大或已损坏", path
         ) from None
     finally:
         if proc.poll() is None:

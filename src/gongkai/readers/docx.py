@@ -17,11 +17,8 @@ from typing import Any, Protocol
 
 from ..errors import GongkaiError
 from ..model import Block, Document, Paragraph, Provenance
+from . import limits
 from ._tables import RawCell, cell_text, clean_line, has_text, make_table
-
-MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all members uncompressed
-MAX_RATIO = 200  # a member this compressible ...
-MAX_RATIO_MEMBER_BYTES = 20 * 1024 * 1024  # ... and this large is a zip bomb
 
 CORRUPT = "DOCX 文件已损坏或不完整，无法打开"
 BOMB = "文件解压后过大，疑似压缩炸弹，已拒绝读取"
@@ -62,10 +59,14 @@ def read_docx(data: bytes, path: str | None) -> Document:
         body: _Element = document.element.body
         levels = _style_levels(document.styles.element)
         title = clean_line(document.core_properties.title or "")
-        builder = _Builder(levels)
+        builder = _Builder(levels, limits.Budget(path))
         builder.blocks_of(body)
-    except GongkaiError:
+    except GongkaiError as exc:
+        if exc.path is None:
+            raise GongkaiError(exc.message, path) from None
         raise
+    except RecursionError:
+        raise GongkaiError("文档中的表格嵌套过深，无法读取", path) from None
     except Exception as exc:  # python-docx/lxml/zipfile raise many types on damaged parts
         raise GongkaiError(CORRUPT, path) from exc
     doc = Document(blocks=builder.blocks, path=path, format="docx", title=title or None)
@@ -79,14 +80,22 @@ def check_package(data: bytes, path: str | None) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
+    except UnicodeDecodeError as exc:  # a member name flagged UTF-8 that is not
+        raise GongkaiError(f"{CORRUPT}（压缩包中的文件名不是有效的 UTF-8 编码）", path) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise GongkaiError(CORRUPT, path) from exc
     total = sum(m.file_size for m in members)
-    if total > MAX_TOTAL_BYTES or any(
-        m.file_size > MAX_RATIO_MEMBER_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+    if total > limits.MAX_UNZIPPED_BYTES or any(
+        m.file_size > limits.MAX_RATIO_MEMBER_BYTES
+        and m.file_size > limits.MAX_RATIO * max(m.compress_size, 1)
         for m in members
     ):
         raise GongkaiError(BOMB, path)
+    for m in members:  # an XML part is parsed into a tree several times its size
+        if m.filename.lower().endswith((".xml", ".rels")) and m.file_size > limits.MAX_XML_BYTES:
+            size = m.file_size // limits.MB
+            limit = limits.MAX_XML_BYTES // limits.MB
+            raise GongkaiError(limits.too_big(f"文档内容（{m.filename}）", size, limit, "MB"), path)
     if not any(re.fullmatch(r"word/document\d*\.xml", m.filename) for m in members):
         raise GongkaiError(NOT_WORD, path)
 
@@ -144,7 +153,9 @@ def _val(element: _Element | None, default: str | None = None) -> str | None:
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.strip().isdigit() else default
+    if not value or not (digits := value.strip()).isdigit():
+        return default
+    return int(digits) if len(digits) <= 9 else 10**9  # past any limit; int() stays cheap
 
 
 def _style_levels(styles: _Element) -> dict[str, int]:
@@ -186,8 +197,9 @@ class _Tc:
 
 
 class _Builder:
-    def __init__(self, levels: dict[str, int]) -> None:
+    def __init__(self, levels: dict[str, int], budget: limits.Budget) -> None:
         self.levels = levels
+        self.budget = budget
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
@@ -203,6 +215,7 @@ class _Builder:
         level = self._level(p)
         for raw in _text(p).split("\n"):
             if text := clean_line(raw):
+                self.budget.line(len(text))
                 self.paragraphs += 1
                 self.blocks.append(Paragraph(text, Provenance(line=self.paragraphs), level))
 
@@ -218,7 +231,10 @@ class _Builder:
         nested: list[_Element] = []
         rows = _rows(tbl, nested)
         if has_text(rows):
-            self.blocks.append(make_table(rows, number))
+            table = make_table(rows, number)
+            self.budget.table(len(table.rows) * table.width)
+            self.budget.text(sum(len(c.text) for row in table.rows for c in row if not c.covered))
+            self.blocks.append(table)
         else:
             self.tables -= 1  # nothing to show; nested tables (processed next) take the number
         for inner in nested:
@@ -228,6 +244,7 @@ class _Builder:
 def _rows(tbl: _Element, nested: list[_Element]) -> list[list[RawCell]]:
     """Rows of RawCells, with vMerge resolved into rowspans and gridBefore/After as gaps."""
     parsed: list[tuple[int, list[_Tc], int]] = []
+    positions = 0  # grid positions so far: gridBefore/gridAfter/gridSpan may claim 10^8
     for tr in _children(tbl, TR):
         if tr.find(f"{_W}trPr/{_W}del") is not None:
             continue  # a tracked row deletion
@@ -245,6 +262,12 @@ def _rows(tbl: _Element, nested: list[_Element]) -> list[list[RawCell]]:
             vmerge = None if vmerge_el is None else (vmerge_el.get(VAL) or "continue")
             cells.append(_Tc(col, span, _cell_text(tc, nested), vmerge))
             col += span
+            if col > limits.MAX_CELLS_PER_TABLE:
+                break
+        positions += col + after
+        if positions > limits.MAX_CELLS_PER_TABLE:
+            cap = limits.MAX_CELLS_PER_TABLE
+            raise GongkaiError(limits.too_big("表格", positions, cap, "个单元格"))
         parsed.append((before, cells, after))
     _merge_vertically([cells for _, cells, _ in parsed])
     rows: list[list[RawCell]] = []

@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import GongkaiError
 from ..model import Block, Document, Paragraph, Provenance
+from . import limits
 from ._tables import RawCell, cell_text, clean_line, has_text, make_table
 
 # Whitespace-separated tag lists read better than 60 one-per-line literals.
@@ -61,12 +62,18 @@ _META_CHARSET = re.compile(
 
 def read_html(data: bytes, path: str | None) -> Document:
     """Read an HTML page into a Document; raise GongkaiError if it holds no text."""
+    if len(data) > limits.MAX_TEXT_BYTES:
+        size, limit = len(data) // limits.MB, limits.MAX_TEXT_BYTES // limits.MB
+        raise GongkaiError(limits.too_big("网页文件", size, limit, "MB"), path)
     text, warning = decode_html(data)
     tree = LexborHTMLParser(text)
+    tables = len(tree.css("table"))  # before the walk, which looks into each table
+    if tables > limits.MAX_TABLES:
+        raise GongkaiError(limits.too_big("表格数量", tables, limits.MAX_TABLES, "个"), path)
     root = tree.body or tree.root
     blocks: list[Block] = []
     if root is not None:
-        blocks = _Builder().build(root)
+        blocks = _Builder(limits.Budget(path)).build(root)
     if not blocks:
         raise GongkaiError("页面中没有可读的文字", path)
     doc = Document(blocks=blocks, path=path, format="html")
@@ -120,7 +127,8 @@ def _declared_charset(data: bytes) -> str | None:
 class _Builder:
     """Walks the DOM once and turns it into blocks."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: limits.Budget) -> None:
+        self.budget = budget
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
@@ -134,6 +142,7 @@ class _Builder:
         return self.blocks
 
     def _paragraph(self, text: str, level: int) -> None:
+        self.budget.line(len(text))
         self.paragraphs += 1
         self.blocks.append(Paragraph(text, Provenance(line=self.paragraphs), level))
 
@@ -145,10 +154,19 @@ class _Builder:
         rows = _rows(node)
         if has_text(rows):
             self.tables += 1
-            self.blocks.append(make_table(rows, self.tables))
+            try:
+                table = make_table(rows, self.tables)
+            except GongkaiError as exc:
+                raise GongkaiError(exc.message, self.budget.path) from None
+            self.budget.table(len(table.rows) * table.width)
+            self.budget.text(sum(len(c.text) for row in table.rows for c in row if not c.covered))
+            self.blocks.append(table)
 
 
 def _rows(table: LexborNode) -> list[list[RawCell]]:
+    cells = len(table.css("td, th"))
+    if cells > limits.MAX_CELLS_PER_TABLE:
+        raise GongkaiError(limits.too_big("表格", cells, limits.MAX_CELLS_PER_TABLE, "个单元格"))
     trs = list(table.css("tr"))
     rows: list[list[RawCell]] = []
     for tr in trs:
@@ -170,7 +188,7 @@ def _rows(table: LexborNode) -> list[list[RawCell]]:
 
 
 def _span(value: str | None) -> int:
-    match = re.match(r"\s*(\d+)", value or "")
+    match = re.match(r"\s*(\d{1,9})", value or "")  # more digits: past any limit anyway
     return int(match.group(1)) if match else 1
 
 

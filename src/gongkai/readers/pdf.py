@@ -50,6 +50,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance
+from . import limits
 from ._pdf_columns import (
     Edge,
     Rules,
@@ -172,6 +173,10 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
             pdf.close()
     lines = [ln for ln in lines if not _is_page_number(ln)]
     chars = sum(len(p.text) for ln in lines for p in ln.cells)
+    if chars > limits.MAX_CHARS:
+        raise GongkaiError(limits.too_big("文字", chars, limits.MAX_CHARS, "字"), path)
+    if len(lines) > limits.MAX_LINES:
+        raise GongkaiError(limits.too_big("文字行数", len(lines), limits.MAX_LINES, "行"), path)
     if pages == 0:
         raise GongkaiError(MSG_NO_PAGES, path)
     if chars < MIN_CHARS_PER_PAGE * pages:
@@ -203,15 +208,22 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
     return Document(list(blocks), path=path, format="pdf", title=title, warnings=warnings)
 
 
-def _open(data: bytes, path: str | None) -> pdfium.PdfDocument:
+def _open(data: bytes, path: str | None, max_pages: int | None = None) -> pdfium.PdfDocument:
+    """Open a PDF; refuse an encrypted or damaged one, or one of more than MAX_PAGES pages."""
+    max_pages = limits.MAX_PAGES if max_pages is None else max_pages
     try:
-        return pdfium.PdfDocument(data)
+        pdf = pdfium.PdfDocument(data)
+        n_pages = len(pdf)
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise GongkaiError(MSG_ENCRYPTED, path) from None
         raise GongkaiError(MSG_DAMAGED, path) from None
     except Exception:  # pypdfium2 raises plain errors for some inputs; none may escape
         raise GongkaiError(MSG_DAMAGED, path) from None
+    if n_pages > max_pages:
+        pdf.close()
+        raise GongkaiError(limits.too_big("PDF 页数", n_pages, max_pages, "页"), path)
+    return pdf
 
 
 def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
@@ -268,6 +280,8 @@ def _glyphs(tp: object) -> list[_Glyph]:
     glyphs: list[_Glyph] = []
     space = newline = False
     n = pdfium_c.FPDFText_CountChars(tp)
+    if n > limits.MAX_CHARS:  # one page of more text than a whole report may have
+        raise GongkaiError(limits.too_big("单页文字", n, limits.MAX_CHARS, "字"))
     i = 0
     while i < n:
         u = get_unicode(tp, i)

@@ -55,6 +55,7 @@ from pdfplumber.table import (
 
 from ..errors import GongkaiError
 from ..model import Document, Paragraph, Provenance, Table
+from . import limits
 from ._pdf_grid_tables import SNAP, Box, Frag, continues, grid_table, is_cjk, join_lines, stitch
 from ._tables import PAGE_MARK, quiet_libraries
 from .pdf import (
@@ -94,7 +95,7 @@ def read_pdf_grid(data: bytes, path: str | None = None) -> Document:
 
 
 def _read(data: bytes, path: str | None) -> Document:
-    probe = _open(data, path)  # the fast reader's checks: encrypted, damaged
+    probe = _open(data, path, limits.MAX_GRID_PAGES)  # encrypted, damaged, too many pages
     try:
         title = _metadata_title(probe)
     finally:

@@ -14,6 +14,7 @@ import re
 
 from ..errors import GongkaiError
 from ..model import BLANK_CELL, Block, Cell, Document, Paragraph, Provenance, Table
+from . import limits
 from ._tables import PAGE_MARK
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -24,6 +25,17 @@ _ARTEFACT = re.compile(r"\[(?:bookmark|image|picture|图片): [^\]]*\]")
 
 def decode(data: bytes, path: str | None = None) -> str:
     """Decode UTF-8 (with or without BOM), GB18030/GBK, or whatever charset-normalizer finds."""
+    return decode_with_warning(data, path)[0]
+
+
+# A damaged file (a cut in the middle of a character, a stray byte) is read with the bad bytes
+# replaced when they are at most this share of the file; more is a wrong guess of the encoding.
+MAX_BAD_BYTES_SHARE = 0.01
+_BAD = re.compile("[\udc80-\udcff]+")  # bytes the decoder could not take (surrogateescape)
+
+
+def decode_with_warning(data: bytes, path: str | None = None) -> tuple[str, str | None]:
+    """Decode as :func:`decode` does; a few undecodable bytes are replaced with a warning."""
     if data.count(b"\x00") > len(data) // 100 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise GongkaiError("不是文本文件（含有大量二进制字节）", path)
     for enc in ("utf-8-sig", "gb18030"):
@@ -32,12 +44,21 @@ def decode(data: bytes, path: str | None = None) -> str:
         except UnicodeDecodeError:
             continue
         if enc == "utf-8-sig" or _looks_chinese(text):
-            return text
+            return text, None
+    for enc, name in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
+        text = data.decode(enc, errors="surrogateescape")
+        bad = sum(m.end() - m.start() for m in _BAD.finditer(text))
+        if bad <= max(1, MAX_BAD_BYTES_SHARE * len(data)) and _looks_chinese(text):
+            warning = (
+                f"文件中有 {bad} 个字节不是有效的 {name} 编码（文件可能损坏或被截断），"
+                "已替换为“\ufffd”，其余内容照常读取"
+            )
+            return _BAD.sub("\ufffd", text), warning
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None and _looks_chinese(str(best)):
-        return str(best)
+        return str(best), None
     raise GongkaiError("无法识别文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030）", path)
 
 
@@ -53,11 +74,25 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 
 
 def read_text(data: bytes, path: str | None = None) -> Document:
-    text = _ARTEFACT.sub("", decode(data, path))
+    if len(data) > limits.MAX_TEXT_BYTES:
+        size, limit = len(data) // limits.MB, limits.MAX_TEXT_BYTES // limits.MB
+        raise GongkaiError(limits.too_big("文本文件", size, limit, "MB"), path)
+    decoded, warning = decode_with_warning(data, path)
+    if len(decoded) > limits.MAX_CHARS:
+        raise GongkaiError(limits.too_big("文字", len(decoded), limits.MAX_CHARS, "字"), path)
+    text = _ARTEFACT.sub("", decoded)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > limits.MAX_LINES:
+        raise GongkaiError(limits.too_big("文字行数", len(lines), limits.MAX_LINES, "行"), path)
     fmt = "md" if path and path.lower().endswith((".md", ".markdown")) else "txt"
-    blocks = parse_lines(lines, markdown=fmt == "md")
-    return Document(blocks, path=path, format=fmt)
+    try:
+        blocks = parse_lines(lines, markdown=fmt == "md")
+    except GongkaiError as exc:
+        raise GongkaiError(exc.message, path) from None
+    doc = Document(blocks, path=path, format=fmt)
+    if warning:
+        doc.warnings.append(warning)
+    return doc
 
 
 def parse_lines(lines: list[str], markdown: bool = False) -> list[Block]:
@@ -75,6 +110,7 @@ def parse_lines(lines: list[str], markdown: bool = False) -> list[Block]:
 
 def _parse(lines: list[str], markdown: bool) -> list[Block]:
     blocks: list[Block] = []
+    budget = limits.Budget()
     blanks = _blank_cells(lines)
     # Only a file with runs of separators can hold empty cells between them.
     spaced = any(_SEP_RUN.search(ln.strip()) for ln in lines) and _one_space_rows(lines)
@@ -85,7 +121,10 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
             blocks.append(Paragraph(BLANK_CELL, Provenance(line=i)))
         if "\t" in line and line.strip():
             end = _tab_region_end(lines, i)
-            blocks.append(_tab_table(lines, i, end, len(blocks)))
+            _check_cells(lines, i, end, "\t")
+            table = _tab_table(lines, i, end, len(blocks))
+            budget.table(sum(len(r) for r in table.rows))
+            blocks.append(table)
             i = end
         elif _is_pipe_row(line) and i + 1 < n and _is_pipe_row(lines[i + 1]):
             end = i
@@ -94,7 +133,10 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
             if _one_cell_per_line(lines[i:end]):
                 blocks.extend(_pipe_cells(lines, i, end))
             else:
-                blocks.append(_pipe_table(lines, i, end, len(blocks), markdown))
+                _check_cells(lines, i, end, "|")
+                table = _pipe_table(lines, i, end, len(blocks), markdown)
+                budget.table(sum(len(r) for r in table.rows))
+                blocks.append(table)
             i = end
         else:
             if spaced:
@@ -113,10 +155,18 @@ def _parse(lines: list[str], markdown: bool) -> list[Block]:
     return blocks
 
 
+def _check_cells(lines: list[str], start: int, end: int, sep: str) -> None:
+    """Refuse a table of more cells than a report can have, before building them."""
+    cells = sum(line.count(sep) + 1 for line in lines[start:end])
+    if cells > limits.MAX_CELLS_PER_TABLE:
+        raise GongkaiError(limits.too_big("表格", cells, limits.MAX_CELLS_PER_TABLE, "个单元格"))
+
+
 _SEP = "[ \xa0\u3000]"
 _SEP_SPLIT = re.compile(rf"({_SEP}+)")
 _DIGIT = re.compile(r"\d")
 _SEP_RUN = re.compile(rf"{_SEP}{{2,}}")
+_NEXT_WORD = re.compile(r"\s*(\S+)")
 _VALUE_WORD = re.compile(r"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|\ue001)$")
 
 
@@ -160,13 +210,13 @@ def _spaced_blank_cells(line: str) -> str:
         before = line[pos : m.start()]
         out.append(before)
         prev_word = before.split()[-1] if before.split() else ""
-        rest = line[m.end() :].split()
-        next_word = rest[0] if rest else ""
+        rest = _NEXT_WORD.match(line, m.end())  # (not a split of the rest: quadratic)
+        next_word = rest.group(1) if rest else ""
         n = m.end() - m.start()
         if not prev_word and not next_word:
             k = 0
         elif not prev_word:
-            k = n if _VALUE_WORD.match(next_word) and not out[:-1] else 0
+            k = n if _VALUE_WORD.match(next_word) and len(out) <= 1 else 0
         elif not next_word:
             k = n
         elif _VALUE_WORD.match(prev_word) or _VALUE_WORD.match(next_word):

@@ -1,7 +1,11 @@
 """DOCX output in the customary government layout (python-docx, real merged cells).
 
-A4, margins 3.7/3.5/2.8/2.6 cm, title 方正小标宋简体 2号, headings 黑体 3号, body 仿宋_GB2312 3号
-at a fixed 28 pt line pitch, tables 五号/小五, page number "- N -" in the footer.
+A4, margins 3.7/3.5/2.8/2.6 cm, title 方正小标宋简体 2号 (broken after the body's name when it
+needs two lines), headings 黑体 3号 kept with what follows, "（一）" headings 楷体_GB2312, body
+仿宋_GB2312 3号 at a fixed 28 pt line pitch, tables 五号/小五 with rows that do not split and
+header and caption rows kept with the next row (header rows repeated on each page), the sign-off
+right-aligned, page number "- N -" in the footer. ``fonts`` names other faces (see
+:mod:`gongkai.render.fonts`), as the PDF conversion does.
 """
 
 from __future__ import annotations
@@ -26,15 +30,24 @@ from docx.styles.style import ParagraphStyle
 from docx.table import _Cell
 
 from ..report import Report
-from .layout import LABEL, LCell, LTable, layout
+from .fonts import OFFICIAL, Fonts
+from .layout import HEADER, LABEL, Layout, LCell, LTable, layout
+from .prose import subheading, text_width
 
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-BODY_FONT = "仿宋_GB2312"
-TABLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
+TITLE_FONT = OFFICIAL.title
+HEADING_FONT = OFFICIAL.heading
+BODY_FONT = OFFICIAL.body
+KAI_FONT = OFFICIAL.kai
+TABLE_FONT = OFFICIAL.table
+LATIN_FONT = OFFICIAL.latin
 # Substitutes named in the font table, used where the official fonts are not installed.
-ALT_FONTS = {TITLE_FONT: "黑体", HEADING_FONT: "SimHei", BODY_FONT: "仿宋", TABLE_FONT: "SimSun"}
+ALT_FONTS = {
+    TITLE_FONT: "黑体",
+    HEADING_FONT: "SimHei",
+    BODY_FONT: "仿宋",
+    KAI_FONT: "楷体",
+    TABLE_FONT: "SimSun",
+}
 
 PAGE_W, PAGE_H = Cm(21.0), Cm(29.7)
 MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}
@@ -45,26 +58,33 @@ SIZE_BODY = Pt(16)  # 3号
 SIZE_TABLE = Pt(10.5)  # 五号
 SIZE_TABLE_SMALL = Pt(9)  # 小五
 SIZE_FOOTER = Pt(14)  # 4号
+TITLE_CHARS = int(TEXT_WIDTH_CM / SIZE_TITLE.cm)  # characters on one title line
 
 TABLE_STYLE = "GK Table"
 TABLE_SMALL_STYLE = "GK Table Small"
+SIGN_OFF_STYLE = "GK Sign-off"
 
 
-def render_docx(rep: Report) -> bytes:
+def render_docx(rep: Report, fonts: Fonts = OFFICIAL) -> bytes:
     doc = new_document()
-    _page_setup(doc)
-    _styles(doc)
-    _font_table(doc)
+    _page_setup(doc, fonts)
+    _styles(doc, fonts)
+    if fonts == OFFICIAL:
+        _font_table(doc)
     lay = layout(rep)
     doc.core_properties.title = lay.title
     doc.core_properties.language = "zh-CN"
-    doc.core_properties.author = rep.agency or ""
+    doc.core_properties.author = lay.title_lines[0] if len(lay.title_lines) > 1 else ""
     doc.core_properties.last_modified_by = "gongkai"
-    doc.add_paragraph(lay.title, style="Title")
+    _title(doc, lay)
     for sec in lay.sections:
         doc.add_paragraph(sec.heading, style="Heading 1")
         for text in sec.paragraphs:
-            doc.add_paragraph(text)
+            _paragraph(doc, text, fonts)
+        for k, text in enumerate(sec.sign_off):
+            para = doc.add_paragraph(text, style=SIGN_OFF_STYLE)
+            if k == 0:
+                para.paragraph_format.space_before = Pt(28)
         if sec.table is not None:
             _table(doc, sec.table)
     buf = io.BytesIO()
@@ -72,12 +92,35 @@ def render_docx(rep: Report) -> bytes:
     return buf.getvalue()
 
 
+def _title(doc: Document, lay: Layout) -> None:
+    """The title; one too long for a line breaks after the body's name, not inside a word."""
+    para = doc.add_paragraph(style="Title")
+    for k, line in enumerate(lay.title_lines):
+        run = para.add_run(line)
+        if k == 0 and len(lay.title_lines) > 1 and text_width(lay.title) > TITLE_CHARS:
+            run.add_break()
+
+
+def _paragraph(doc: Document, text: str, fonts: Fonts) -> None:
+    """A body paragraph; a "（一）…" heading at its start in kai, kept with what follows."""
+    head, rest = subheading(text)
+    if not head:
+        doc.add_paragraph(text)
+        return
+    para = doc.add_paragraph()
+    _set_fonts(para.add_run(head)._r, fonts.kai, fonts.latin)
+    if rest:
+        para.add_run(rest)
+    else:
+        para.paragraph_format.keep_with_next = True
+
+
 # ---------------------------------------------------------------------------------------------
 # page and styles
 # ---------------------------------------------------------------------------------------------
 
 
-def _page_setup(doc: Document) -> None:
+def _page_setup(doc: Document, fonts: Fonts) -> None:
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = PAGE_W, PAGE_H
@@ -91,7 +134,7 @@ def _page_setup(doc: Document) -> None:
     para.add_run(" -")
     for run in para.runs:
         run.font.size = SIZE_FOOTER
-        _set_fonts(run._r, "宋体", LATIN_FONT)
+        _set_fonts(run._r, fonts.table, fonts.latin)
 
 
 def _page_field(r: BaseOxmlElement) -> None:
@@ -145,9 +188,9 @@ def _style(doc: Document, name: str, base: str | None = None) -> ParagraphStyle:
     return style
 
 
-def _styles(doc: Document) -> None:
+def _styles(doc: Document, fonts: Fonts) -> None:
     normal = _style(doc, "Normal")
-    _set_fonts(normal.element, BODY_FONT, LATIN_FONT)
+    _set_fonts(normal.element, fonts.body, fonts.latin)
     normal.font.size = SIZE_BODY
     pf = normal.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -163,8 +206,9 @@ def _styles(doc: Document) -> None:
     ppr = title.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
-    _set_fonts(title.element, TITLE_FONT, TITLE_FONT)
+    _set_fonts(title.element, fonts.title, fonts.title)
     _plain(title, SIZE_TITLE)
+    title.font.bold = fonts.title_bold
     tf = title.paragraph_format
     tf.alignment = WD_ALIGN_PARAGRAPH.CENTER
     tf.first_line_indent = Pt(0)
@@ -173,17 +217,23 @@ def _styles(doc: Document) -> None:
     tf.space_before, tf.space_after = Pt(0), Pt(28)
 
     heading = _style(doc, "Heading 1")
-    _set_fonts(heading.element, HEADING_FONT, HEADING_FONT)
+    _set_fonts(heading.element, fonts.heading, fonts.heading)
     _plain(heading, SIZE_BODY)
     hf = heading.paragraph_format
+    hf.keep_with_next = True
     hf.first_line_indent = Pt(32)
     hf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     hf.line_spacing = Pt(28)
     hf.space_before = hf.space_after = Pt(0)
 
+    sign = _style(doc, SIGN_OFF_STYLE, "Normal")
+    sign.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign.paragraph_format.first_line_indent = Pt(0)
+    sign.paragraph_format.right_indent = Pt(32)  # two characters from the margin
+
     for name, size in ((TABLE_STYLE, SIZE_TABLE), (TABLE_SMALL_STYLE, SIZE_TABLE_SMALL)):
         st = _style(doc, name, "Normal")
-        _set_fonts(st.element, TABLE_FONT, LATIN_FONT)
+        _set_fonts(st.element, fonts.table, fonts.latin)
         st.font.size = size
         sf = st.paragraph_format
         sf.first_line_indent = Pt(0)
@@ -244,7 +294,18 @@ def _table(doc: Document, lt: LTable) -> None:
         merged.append((cell, lc))
     for cell, lc in merged:
         _fill(cell, lc, style_id)
+    for r in _kept_rows(lt):  # every paragraph of the row, merged-over cells' too
+        for p in table.rows[r]._tr.iter(qn("w:p")):
+            p.get_or_add_pPr().keepNext_val = True
     doc.add_paragraph()  # Word needs a paragraph between a table and what follows
+
+
+def _kept_rows(lt: LTable) -> set[int]:
+    """Header rows and caption rows (all their cells headers): never last on a page."""
+    kinds: dict[int, set[str]] = {}
+    for r, _, lc in lt.origins():
+        kinds.setdefault(r, set()).add(lc.kind)
+    return {r for r, k in kinds.items() if r < lt.header_rows or k == {HEADER}}
 
 
 def _fill(cell: _Cell, lc: LCell, style_id: str) -> None:

@@ -6,6 +6,7 @@ from html import escape
 
 from ..report import Report
 from .layout import HEADER, LABEL, LCell, LTable, layout
+from .prose import subheading
 
 CSS = """
 @page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm; }
@@ -15,8 +16,14 @@ body { font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "S
 h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "SimHei", "黑体",
      "Noto Serif CJK SC", serif; font-size: 22pt; font-weight: normal; text-align: center;
      line-height: 36pt; margin: 0 0 28pt; }
+h1 span { display: inline-block; }
 h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 16pt;
-     font-weight: normal; text-indent: 2em; margin: 0; }
+     font-weight: normal; text-indent: 2em; margin: 0; break-after: avoid;
+     page-break-after: avoid; }
+.kai { font-family: "KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "STKaiti",
+       "AR PL KaitiM GB", "AR PL UKai CN", serif; }
+p.sign-off { text-align: right; text-indent: 0; padding-right: 2em; }
+p.sign-off.first { margin-top: 28pt; }
 p { text-indent: 2em; margin: 0; text-align: justify; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; table-layout: fixed;
         font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; font-size: 10.5pt;
@@ -25,7 +32,8 @@ table.small { font-size: 9pt; }
 th, td { border: 1px solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle;
          font-weight: normal; word-break: break-all; }
 td.label { text-align: left; }
-tr { page-break-inside: avoid; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+tr.keep { page-break-after: avoid; break-after: avoid; }
 thead { display: table-header-group; }
 @media print { body { margin: 0; max-width: none; } }
 """
@@ -43,15 +51,27 @@ def render_html(rep: Report) -> bytes:
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
-        f"<h1>{escape(lay.title)}</h1>",
+        # Each piece wraps as a whole where it can: no break inside "年度报告".
+        "<h1>" + "".join(f"<span>{escape(t)}</span>" for t in lay.title_lines) + "</h1>",
     ]
     for sec in lay.sections:
         out.append(f"<h2>{escape(sec.heading)}</h2>")
-        out.extend(f"<p>{escape(p)}</p>" for p in sec.paragraphs)
+        out.extend(_paragraph(p) for p in sec.paragraphs)
+        out.extend(
+            f'<p class="sign-off{" first" if k == 0 else ""}">{escape(t)}</p>'
+            for k, t in enumerate(sec.sign_off)
+        )
         if sec.table is not None:
             out.append(_table(sec.table))
     out += ["</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")
+
+
+def _paragraph(text: str) -> str:
+    head, rest = subheading(text)
+    if not head:
+        return f"<p>{escape(text)}</p>"
+    return f'<p><span class="kai">{escape(head)}</span>{escape(rest)}</p>'
 
 
 def _table(lt: LTable) -> str:
@@ -64,6 +84,8 @@ def _table(lt: LTable) -> str:
     by_row: dict[int, list[LCell]] = {}
     for r, _, cell in lt.origins():
         by_row.setdefault(r, []).append(cell)
+    # Caption rows (only headers) stay with the row after them.
+    keep = {r for r, cells in by_row.items() if all(c.kind == HEADER for c in cells)}
     for r in range(len(lt.rows)):
         if r == 0 and lt.header_rows:
             lines.append("<thead>")
@@ -71,7 +93,8 @@ def _table(lt: LTable) -> str:
             lines.append("</thead>")
         if r == lt.header_rows:
             lines.append("<tbody>")
-        lines.append("<tr>" + "".join(_cell(c) for c in by_row.get(r, [])) + "</tr>")
+        tr = '<tr class="keep">' if r in keep else "<tr>"
+        lines.append(tr + "".join(_cell(c) for c in by_row.get(r, [])) + "</tr>")
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
 

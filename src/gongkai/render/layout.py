@@ -10,7 +10,7 @@ describe the official tables. DOCX and HTML draw them with real merged cells; Ma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..report import Report, Value
 from ..templates import (
@@ -35,6 +35,7 @@ from ..templates import (
     Row,
     request_rows_for,
 )
+from .prose import clean_text, paragraphs, split_sign_off, title_lines
 
 HEADER = "header"  # column headers and captions
 LABEL = "label"  # row labels
@@ -106,11 +107,13 @@ class LSection:
     heading: str
     paragraphs: list[str]
     table: LTable | None = None
+    sign_off: list[str] = field(default_factory=list)  # the body and date ending the report
 
 
 @dataclass(slots=True)
 class Layout:
     title: str
+    title_lines: list[str] = field(default_factory=list)  # where the title may break
     sections: list[LSection] = field(default_factory=list)
 
 
@@ -361,23 +364,31 @@ def report_title(rep: Report) -> str:
     return f"{rep.agency or ''}{year}政府信息公开工作年度报告"
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.splitlines() if p.strip()]
-
-
 def layout(rep: Report) -> Layout:
-    """Title, sections with their text and tables, in document order."""
-    out = Layout(report_title(rep))
+    """Title, sections with their text and tables, in document order; text without control
+    characters, the sign-off ending the last section set apart."""
+    lines = title_lines(clean_text(rep.agency or "").strip() or None, rep.year)
+    out = Layout("".join(lines), lines)
     if rep.template == "legacy":
         for number, text in rep.sections.items():
-            out.sections.append(LSection(f"{number}、{text.title}", _paragraphs(text.text)))
+            heading = clean_text(f"{number}、{text.title}")
+            out.sections.append(LSection(heading, paragraphs(text.text)))
         table = legacy_table(rep)
         if table is not None:
             out.sections.append(LSection(LEGACY_TABLE_CAPTION, [], table))
-        return out
-    tables = {"二": active_table(rep), "三": requests_table(rep), "四": review_table(rep)}
-    for s in SECTIONS:
-        sec = rep.sections.get(s.number)
-        paras = _paragraphs(sec.text) if sec else []
-        out.sections.append(LSection(f"{s.number}、{s.title}", paras, tables.get(s.number)))
+    else:
+        tables = {"二": active_table(rep), "三": requests_table(rep), "四": review_table(rep)}
+        for s in SECTIONS:
+            sec = rep.sections.get(s.number)
+            paras = paragraphs(sec.text) if sec else []
+            out.sections.append(LSection(f"{s.number}、{s.title}", paras, tables.get(s.number)))
+    for part in out.sections:
+        if part.table is not None:
+            part.table.rows = [
+                [replace(c, text=clean_text(c.text)) for c in r] for r in part.table.rows
+            ]
+    # Only a sign-off that nothing follows is one.
+    last = next((s for s in reversed(out.sections) if s.paragraphs or s.table), None)
+    if last is not None and last.table is None:
+        last.paragraphs, last.sign_off = split_sign_off(last.paragraphs)
     return out

@@ -5,25 +5,50 @@ merged cell covers are left blank, as Word's and WPS's text exports do. A header
 is written in its first position; a row label in the last column it spans (on its first row),
 so every data row reads: blanks or outer labels, its row label, then its values in column
 order, blank cells empty.
+
+Report text is untrusted: characters Markdown would read as HTML, links, emphasis or code are
+backslash-escaped (CommonMark shows "\\<script>" as the text "<script>"; gongkai's reader
+removes the backslashes again), and so are line starts it would read as headings, quotes,
+lists or table rows.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..report import Report
 from .layout import LABEL, LTable, Slot, layout
 
-# Line starts that Markdown would read as a heading, a table row or a quote.
-_MARKUP_STARTS = ("#", "|", ">")
+# Backslash first: the escapes below add backslashes.
+_INLINE = re.compile(r"([\\<>\[\]`*_])")
+# Line starts Markdown would read as a heading, a table row, a quote, a list or a rule.
+_BLOCK_START = re.compile(r"^(?:[#|>+\-~]|\d{1,9}(?=[.)]))")
+
+
+def escape(text: str) -> str:
+    """``text`` shown as written by a Markdown renderer, inline (no HTML, links, emphasis)."""
+    return _INLINE.sub(r"\\\1", text)
+
+
+def escape_line(text: str) -> str:
+    """``text`` as a whole line: also no heading, quote, list or rule at its start."""
+    text = escape(text)
+    m = _BLOCK_START.match(text)
+    if m is None:
+        return text
+    if m.group(0)[:1].isdigit():  # "1." / "1)": escape the delimiter
+        end = m.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text
 
 
 def render_markdown(rep: Report) -> bytes:
     lay = layout(rep)
-    out = [f"# {lay.title}", ""]
+    out = [f"# {escape(lay.title)}", ""]
     for sec in lay.sections:
-        out += [f"## {sec.heading}", ""]
-        for p in sec.paragraphs:
-            p = p.replace("\\", "\\\\")  # a literal backslash, not an escape
-            out += ["\\" + p if p.startswith(_MARKUP_STARTS) else p, ""]
+        out += [f"## {escape(sec.heading)}", ""]
+        for p in [*sec.paragraphs, *sec.sign_off]:
+            out += [escape_line(p), ""]
         if sec.table is not None:
             out += [*_table(sec.table), ""]
     return "\n".join(out).encode("utf-8")
@@ -35,7 +60,7 @@ def _text(slot: Slot) -> str:
     # it stands right before the row's values; other cells in their first position.
     label_end = slot.dr == 0 and slot.dc == cell.colspan - 1
     shown = label_end if cell.kind == LABEL else slot.origin
-    text = cell.text.replace("\n", " ").replace("\\", "\\\\").replace("|", "\\|")
+    text = escape(cell.text.replace("\n", " ")).replace("|", "\\|")
     return text if shown else ""
 
 

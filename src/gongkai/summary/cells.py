@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..checks.context import column_label, row_label
+from ..checks.context import column_label, number, row_label, shown
 from ..report import Report, Value
 from ..templates import (
     OTHER_SINGLE,
@@ -85,11 +85,11 @@ def single_other(rep: Report) -> bool:
 
 def to_decimal(v: Value, s: Slot) -> tuple[Decimal | None, str]:
     """The cell as a Decimal (None when it holds no number) and its unit for textual amounts."""
-    n = v.number
+    n = number(v)  # NaN, infinities and absurd magnitudes are no figure: noted as text
     if n is not None and not v.ambiguous:
         return (Decimal(n) if isinstance(n, int) else Decimal(repr(n))), ""
     if s.textual and isinstance(v.value, str):
-        m = _AMOUNT.match(v.value.strip())
+        m = _AMOUNT.match(v.value.strip()) if len(v.value) <= 40 else None
         if m:
             amount = Decimal(m.group(1).replace(",", ""))
             return (amount / 10000 if m.group(2) == "元" else amount), "万元"
@@ -100,11 +100,11 @@ def note(v: Value | None, s: Slot) -> CellNote | None:
     if v is None:
         return CellNote(s.name, s.label, "缺失")
     if v.ambiguous:
-        return CellNote(s.name, s.label, "无法确定", v.raw)
+        return CellNote(s.name, s.label, "无法确定", shown(v, 200))
     if v.value is None:
         return CellNote(s.name, s.label, "空白")
     if to_decimal(v, s)[0] is None:
-        return CellNote(s.name, s.label, "文字", str(v.value))
+        return CellNote(s.name, s.label, "文字", shown(v, 200))
     return None
 
 
@@ -118,9 +118,9 @@ def as_value(total: Decimal, has_float: bool, unit: str) -> Value:
 
 def operand(v: Value) -> Decimal | None:
     """What a cell says as a number for a comparison: blank and text mean 0; None = unknown."""
-    if v.ambiguous:
-        return None
-    n = v.number
+    if v.ambiguous or (v.number is not None and number(v) is None):
+        return None  # unreadable, or a number no report can hold
+    n = number(v)
     if n is not None:
         return Decimal(n) if isinstance(n, int) else Decimal(repr(n))
     return Decimal(0)

@@ -6,9 +6,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from ..checks import Finding, check, same_body
+from ..checks.context import number, out_of_range, shown
 from ..errors import GongkaiError
 from ..report import Report, Value, empty_report
 from .cells import (
@@ -76,12 +76,6 @@ class Summary:
     def duplicates(self) -> list[Body]:
         return [b for b in self.bodies if b.duplicate_of is not None]
 
-    def contributions(self) -> tuple[list[str], list[list[Any]]]:
-        """The contributions table: a header and one row per body (see ``sheet``)."""
-        from .sheet import contributions  # sheet builds on this module
-
-        return contributions(self)
-
 
 # -- deciding who is summed ------------------------------------------------------------------
 
@@ -115,9 +109,9 @@ def _refuse_mixed(bodies: list[Body]) -> None:
 def _other_reason(rep: Report) -> tuple[bool, str]:
     """Whether a single （六）其他处理 row can be summed, and what to say about it."""
     vals = rep.requests.get("other", [])
-    if all((v.number or 0) == 0 and not v.ambiguous for v in vals):
+    if all(not v.ambiguous and not out_of_range(v) and (number(v) or 0) == 0 for v in vals):
         return True, "（六）其他处理只有一行且各列均为0，按0计入三个子项"
-    total = next((v.number for v in reversed(vals) if v.number), "非零")
+    total = next((n for v in reversed(vals) if (n := number(v))), "非零")
     return False, (
         f"（六）其他处理只有一行（合计{total}件），无法逐格分到2021年格式的三个子项，"
         "未计入；请按三个子项补正后再汇总"
@@ -131,7 +125,7 @@ def _same(a: Body, b: Body) -> bool:
 
 def _differing(a: Report, b: Report, cells: list[Slot]) -> int:
     def num(v: Value | None) -> object:
-        return None if v is None else (v.number if v.number is not None else v.value)
+        return None if v is None else (n if (n := number(v)) is not None else shown(v))
 
     return sum(1 for s in cells if num(get(a, s)) != num(get(b, s)))
 
@@ -208,7 +202,7 @@ def _sum(kept: list[Body], agency: str, year: int, template: str) -> Report:
             d, u = to_decimal(v, s)
             if d is not None:
                 total += d
-                exact = exact or isinstance(v.number, float)
+                exact = exact or isinstance(number(v), float)
                 unit = unit or u
         target = rep.active if s.table == "active" else rep.requests
         vals = rep.review_litigation if s.table == "review_litigation" else target[s.row]

@@ -1,7 +1,7 @@
 """The fill-in workbook's format (sheets, named cells, totals) and reading it back.
 
-:mod:`gongkai.authoring` writes the workbook. Cells are found through the workbook's own hidden
-map (name -> sheet and address). Input cells are read as typed; totals are computed here from
+:mod:`gongkai.authoring.workbook` writes the workbook. Cells are found through the workbook's own
+hidden map (name -> sheet and address). Input cells are read as typed; totals are computed here from
 their parts, and a total whose cached or overwritten value disagrees is reported as a warning,
 since the file may have been edited with a program that did not recalculate it.
 """
@@ -19,10 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 
-from .errors import GongkaiError
-from .model import Provenance
-from .report import CellValue, Number, Report, SectionText, Value, empty_report
-from .templates import (
+from ..errors import GongkaiError
+from ..model import Provenance
+from ..report import CellValue, Number, Report, SectionText, Value, empty_report
+from ..templates import (
     APPLICANT_KEYS,
     OUTCOMES,
     REQUEST_COLUMN_KEYS,

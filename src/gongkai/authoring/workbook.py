@@ -4,7 +4,7 @@
 :mod:`gongkai.render.layout`, which builds it from :mod:`gongkai.templates`), with an input cell
 for every value and every total computed by a locked Excel formula. A hidden sheet holds a format
 marker, the template and a map from each cell name (as in ``Report.cells()``) to its address, so
-``read_workbook`` (in :mod:`gongkai.authoring_read`) finds every cell without re-deriving the
+``read_workbook`` (in :mod:`gongkai.authoring.read`) finds every cell without re-deriving the
 layout. It computes totals from their parts itself: openpyxl does not evaluate formulas and cached
 results may be stale.
 """
@@ -25,7 +25,17 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .authoring_read import (
+from ..errors import GongkaiError
+from ..output import set_literal, write_file
+from ..render.layout import HEADER, LTable, active_table, requests_table, review_table
+from ..report import Report, empty_report
+from ..templates import (
+    FEE_SECTION_NOTE,
+    SECTIONS,
+    TEMPLATES,
+    Column,
+)
+from .read import (
     AGENCY_LABEL,
     FORMAT_VERSION,
     INFO_SHEET,
@@ -47,16 +57,6 @@ from .authoring_read import (
     read_workbook,
     sheet_name,
     total_parts,
-)
-from .errors import GongkaiError
-from .output import write_file
-from .render.layout import HEADER, LTable, active_table, requests_table, review_table
-from .report import Report, empty_report
-from .templates import (
-    FEE_SECTION_NOTE,
-    SECTIONS,
-    TEMPLATES,
-    Column,
 )
 
 _SENTINEL = "\x00"  # marks value cells in the layout, followed by the cell name
@@ -249,7 +249,7 @@ def _info_sheet(ws: Worksheet, agency: str, year: int, template: str) -> list[En
     rows = ((AGENCY_LABEL, agency), (YEAR_LABEL, year), (TEMPLATE_LABEL, f"{template}年格式"))
     for i, (label, value) in enumerate(rows, start=3):
         ws.cell(i, 1, label).font = _BOLD
-        ws.cell(i, 2, value).border = _BORDER
+        set_literal(ws.cell(i, 2), value).border = _BORDER  # an agency "=…" stays text
     _input_cell(ws["B3"])
     _input_cell(ws["B4"], Alignment(horizontal="left"))
     year_check = DataValidation("whole", operator="between", formula1="2000", formula2="2100")
@@ -352,6 +352,24 @@ def new_workbook(agency: str, year: int, template: str = "2021") -> bytes:
     return buf.getvalue()
 
 
+_NAME_LIMIT = 80  # characters of the agency name kept in a default file name
+_UNSAFE = frozenset('/\\:*?"<>|')
+
+
+def default_name(agency: str, year: int) -> str:
+    """The default workbook file name, "<agency><year>年政府信息公开工作年度报告.xlsx".
+
+    The agency name is untrusted text: path separators, characters Windows forbids, control and
+    format characters and leading dots are dropped, so the name stays in the working folder.
+    """
+    text = unicodedata.normalize("NFKC", agency)
+    kept = "".join(
+        c for c in text if c not in _UNSAFE and unicodedata.category(c) not in ("Cc", "Cf")
+    )
+    kept = "".join(kept.split()).lstrip(".")[:_NAME_LIMIT]
+    return f"{kept}{year}年政府信息公开工作年度报告.xlsx"
+
+
 def write_workbook(out: Path, agency: str, year: int, template: str = "2021") -> Path:
     """Write :func:`new_workbook`'s workbook to ``out``."""
     return write_file(out, new_workbook(agency, year, template))
@@ -361,6 +379,7 @@ __all__ = [
     "MARKER",
     "SHEET_ORDER",
     "Entry",
+    "default_name",
     "describe_source",
     "new_workbook",
     "read_workbook",
