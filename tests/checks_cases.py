@@ -148,6 +148,13 @@ def _blank_review(rep: Report) -> None:
     rep.review_litigation = [cell(None) for _ in range(15)]
 
 
+def _requests_unfilled(rep: Report) -> None:
+    """表三 as an unfilled workbook reads: input cells blank, the computed totals 0."""
+    for key, vals in rep.requests.items():
+        total = key == "total" or key.endswith("_subtotal")
+        rep.requests[key] = [cell(0 if total or i == len(vals) - 1 else None) for i in range(7)]
+
+
 def _drop_row(rep: Report) -> None:
     del rep.requests["rejected_3_publications"]
 
@@ -254,6 +261,8 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "F5": (document("s000"), document("s004")),
     "F6": (document("s000"), changed(document("s000"), lambda r: set_section(r, "五", "无。"))),
     "F7": (document("s000"), changed(document("s000"), _sections_swapped)),
+    "F8": (labels("s003"), changed(labels("s000"), _requests_unfilled)),  # s003: all zeros
+    "F9": (document("s000"), changed(document("s000"), lambda r: set_section(r, "一", " \n"))),
     # text against tables
     "N1": (document("p001"), document("p002")),
     "N2": (

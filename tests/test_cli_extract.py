@@ -66,7 +66,10 @@ def test_csv_has_one_row_per_report_with_stable_columns(tmp_path: Path) -> None:
     out = tmp_path / "r.csv"
     code, _ = run("extract", str(LOCAL_CORPUS / "raw"), "-o", str(out))
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    labelled = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    # Under the keys, the Chinese label of each column (`--no-labels` leaves it out).
+    assert labelled[0]["requests.new.total"] == "一、本年新收政府信息公开申请数量·总计"
+    rows = labelled[1:]
     assert len(rows) == len(list((LOCAL_CORPUS / "raw").iterdir()))
     header = list(rows[0])
     assert header[6 : 6 + len(cell_columns())] == cell_columns()
@@ -85,10 +88,19 @@ def test_xlsx(tmp_path: Path) -> None:
     ws = load_workbook(out).active
     header = [c.value for c in ws[1]]
     col = header.index("requests.new.natural_person")
-    values = [row[col].value for row in ws.iter_rows(min_row=2)]
+    assert ws.cell(row=2, column=col + 1).value == "一、本年新收政府信息公开申请数量·自然人"
+    values = [row[col].value for row in ws.iter_rows(min_row=3)]
     assert values == [29, 26]
     blank = header.index("requests.new.commercial_enterprise")
-    assert ws.cell(row=3, column=blank + 1).value is None  # d001's blank cell stays blank
+    assert ws.cell(row=4, column=blank + 1).value is None  # d001's blank cell stays blank
+
+
+def test_no_labels_leaves_one_header_row(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    code, _ = run("extract", str(local_raw("s000")), "--no-labels", "-o", str(out))
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 2 and "requests.new.total" in rows[0]
 
 
 def test_binary_format_needs_output_file() -> None:

@@ -16,30 +16,38 @@ from typing import TYPE_CHECKING
 from .errors import GongkaiError
 from .extract import extract
 from .model import Document
-from .readers import load, read_bytes
+from .readers import bundle, load, read_bytes, sniff
 from .report import Report
 
 if TYPE_CHECKING:
     from .authoring.document import RenderResult
-    from .batch import Outcome
+    from .batch import Outcome, Scan
     from .checks import Batch
     from .summary import Summary
 
 FIRST_YEAR = 2008  # the Regulations took effect on 1 May 2008: the first annual reports
 NO_REPORT_FILES = (
-    "没有找到可读取的报告文件（支持 txt、md、html、docx、pdf、doc、wps、rtf、odt、json）"
+    "没有找到可读取的报告文件（支持 txt、md、html、docx、pdf、doc、wps、rtf、odt、json、"
+    "gongkai new 生成的 xlsx 填报工作簿，以及装有这些文件的 zip 压缩包）"
 )
 Sources = str | Path | Iterable[str | Path]
 
 
 def read(source: str | Path | bytes, name: str | None = None) -> Report:
-    """Read one annual report (TXT, MD, HTML, DOCX, PDF, DOC/WPS/RTF/ODT) into a Report.
+    """Read one annual report (TXT, MD, HTML, DOCX, PDF, DOC/WPS/RTF/ODT, or a fill-in workbook
+    made by :func:`new`) into a Report.
 
     ``source`` is a path or the file's bytes (then ``name`` gives the file name, used for the
-    format when the content does not tell). Raises :class:`gongkai.errors.GongkaiError` with a
-    Chinese message naming the file when the file cannot be read or is not a report.
+    format when the content does not tell). A member of a zip bundle is named
+    "bundle.zip!/member.pdf". Raises :class:`gongkai.errors.GongkaiError` with a Chinese message
+    naming the file when the file cannot be read or is not a report.
     """
-    data, path = read_bytes(source, name)
+    data, path = _file_bytes(source, name)
+    fmt = sniff(data, path)
+    if fmt == "xlsx":
+        return _read_workbook(data, path)
+    if fmt == "zip":
+        raise bundle.refusal(path)
     doc = load(data, path)
     try:
         rep: Report | None = extract(doc)
@@ -51,6 +59,30 @@ def read(source: str | Path | bytes, name: str | None = None) -> Report:
     if rep is None:
         assert error is not None
         raise error
+    rep.path = path
+    return rep
+
+
+def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str | None]:
+    """The bytes of a file, or of a zip bundle's member named "bundle.zip!/member"."""
+    if not isinstance(source, bytes):
+        member = bundle.split(source)
+        if member is not None and not Path(source).exists():
+            return read_bytes(bundle.read_member(*member), str(source))
+    return read_bytes(source, name)
+
+
+def _read_workbook(data: bytes, path: str | None) -> Report:
+    """A fill-in workbook of ``gongkai new`` (guarded like a DOCX package before it is opened)."""
+    from .authoring.read import read_workbook
+
+    bundle.check_package(data, path)
+    try:
+        rep = read_workbook(data, path)
+    except RecursionError:
+        raise GongkaiError("文件结构嵌套过深，无法读取", path) from None
+    except MemoryError:
+        raise GongkaiError("文件过大，读取时内存不足", path) from None
     rep.path = path
     return rep
 
@@ -148,19 +180,35 @@ def _paths(sources: Sources) -> list[str | Path]:
     return [sources] if isinstance(sources, str | Path) else list(sources)
 
 
+def scan_reports(sources: Sources) -> Scan:
+    """The report files under ``sources`` (zip bundles' report members included, named
+    "bundle.zip!/member"), and the files skipped with the reason (lock files, images…).
+
+    :raises GongkaiError: when there is no report file at all (the message lists what was
+        skipped).
+    """
+    from .batch import scan
+
+    paths = _paths(sources)
+    found = scan(paths)
+    if not found.files:
+        where = "、".join(str(p) for p in paths)
+        skipped = ""
+        if found.skipped:
+            shown = "、".join(f"{s.path}（{s.reason}）" for s in found.skipped[:10])
+            more = "等" if len(found.skipped) > 10 else ""
+            skipped = f"；已跳过 {len(found.skipped)} 个文件：{shown}{more}"
+        raise GongkaiError(NO_REPORT_FILES + skipped, where or None)
+    return found
+
+
 def report_files(sources: Sources) -> list[Path]:
-    """The files named plus every report file under the folders named.
+    """The files named plus every report file under the folders named and in the zip bundles
+    named or found (see :func:`scan_reports`).
 
     :raises GongkaiError: when there is no file at all (an empty folder, or no report file in it).
     """
-    from .batch import collect
-
-    paths = _paths(sources)
-    files = collect(paths)
-    if not files:
-        where = "、".join(str(p) for p in paths)
-        raise GongkaiError(NO_REPORT_FILES, where or None)
-    return files
+    return scan_reports(sources).files
 
 
 def load_reports(
@@ -247,6 +295,7 @@ def summarize(
     year: int | str,
     include_invalid: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    prefer: Sequence[str | Path] = (),
 ) -> Summarized:
     """Add up a region's bodies' reports cell by cell (``gongkai summarize``).
 
@@ -254,6 +303,9 @@ def summarize(
     :param agency: the summarizing government, e.g. "某某县人民政府".
     :param year: the report year; must be plausible (see :func:`valid_year`).
     :param include_invalid: count reports in which the checker found errors too.
+    :param prefer: files to count when a body has several reports (by default the better
+        reading: fewer undecided cells, then fewer inferred cells, then fewer warnings, then
+        the later publication date); each body's kept copy and why is in its ``reason``.
     :returns: the :class:`gongkai.summary.Summary` and the files that could not be read.
     :raises GongkaiError: for an implausible year or when no report file is found.
     """
@@ -269,7 +321,7 @@ def summarize(
     else:
         paths = [i for i in items if not isinstance(i, Report)]
         reports, failures = load_reports(paths, progress)
-    return Summarized(add_up(reports, agency, chosen, include_invalid), failures)
+    return Summarized(add_up(reports, agency, chosen, include_invalid, prefer), failures)
 
 
 class Summarized:

@@ -16,20 +16,21 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from .api import read
 from .errors import GongkaiError
-from .readers import REPORT_SUFFIXES, limits
+from .readers import WORKBOOK_SUFFIXES, bundle, limits, never_a_report, not_a_report, read_bytes
 from .report import Report
 
 # Modules the worker processes need, loaded once by the fork server rather than per file.
 _PRELOAD = [
     "gongkai.batch",
     "gongkai.extract",
+    "gongkai.readers.bundle",
     "gongkai.readers.docx",
     "gongkai.readers.html",
     "gongkai.readers.pdf",
@@ -48,35 +49,117 @@ class Outcome:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file not read as a report, and why (a Word lock file, an image, a nested zip…)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Scan:
+    """What :func:`scan` found: the files to read, and the files skipped with the reason."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
 def collect(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read under ``paths`` (see :func:`scan`), without the skipped ones."""
+    return scan(paths).files
+
+
+def scan(paths: Iterable[str | Path]) -> Scan:
     """Files named, plus every report file under the directories named (recursively).
 
-    In a directory, hidden files and folders are skipped, and so is a symbolic link leading
-    out of the directory (a file named on the command line is read wherever it leads).
+    A zip bundle (named, or found in a directory) stands for its report members, named
+    "bundle.zip!/member" (zips inside it are not opened). A bundle that cannot be opened is kept
+    as a file, so that reading it reports why. In a directory, hidden files and folders are
+    skipped silently; other files that are not reports (Office lock files, images, other types,
+    Excel workbooks not made by ``gongkai new``, a symbolic link leading out of the directory)
+    are listed in ``skipped`` with the reason. A file named on the command line is read wherever
+    it leads, unless it is a lock file or an image.
     """
-    out: list[Path] = []
+    found = Scan()
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(_walk(p))
+            for f in _walk(p, found.skipped):
+                _add(f, found, named=False)
         else:
-            out.append(p)
-    return out
+            _add(p, found, named=True)
+    return found
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
     real_root = root.resolve()
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):  # does not descend into linked directories
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             f = Path(folder) / name
-            if name.startswith(".") or f.suffix.lower() not in REPORT_SUFFIXES:
+            if name.startswith("."):
                 continue
             if f.is_symlink() and not f.resolve().is_relative_to(real_root):
-                continue
-            if f.is_file():
+                skipped.append(Skipped(str(f), "符号链接指向所扫描的目录之外，不读取"))
+            elif f.is_file():
                 found.append(f)
+            else:
+                skipped.append(Skipped(str(f), "不是普通文件（设备、管道或失效的链接），不读取"))
     return sorted(found)
+
+
+def _add(f: Path, found: Scan, named: bool) -> None:
+    reason = never_a_report(f.name) if named else not_a_report(f.name)
+    suffix = f.suffix.lower()
+    if reason is None and suffix in bundle.BUNDLE_SUFFIXES and f.is_file():
+        _add_bundle(f, found)
+        return
+    if reason is None and not named and suffix in WORKBOOK_SUFFIXES:
+        reason = _foreign_workbook(f)
+    if reason is None:
+        found.files.append(f)
+    else:
+        found.skipped.append(Skipped(str(f), reason))
+
+
+FOREIGN_WORKBOOK = "Excel 工作簿，但不是 gongkai new 生成的填报工作簿（如 extract 的输出表格）"
+
+
+def _foreign_workbook(f: Path | str) -> str | None:
+    """The reason to skip a workbook not made by ``gongkai new``; None to read it."""
+    from .authoring.read import is_fill_in_workbook
+
+    try:
+        data = bundle.read_member(*ref) if (ref := bundle.split(f)) else read_bytes(f)[0]
+    except GongkaiError:
+        return None  # reading it says what is wrong
+    return FOREIGN_WORKBOOK if is_fill_in_workbook(data) is False else None
+
+
+def _add_bundle(f: Path, found: Scan) -> None:
+    try:
+        members = bundle.members(str(f))
+    except GongkaiError:
+        found.files.append(f)  # reading it reports why it cannot be opened
+        return
+    before = len(found.files)
+    for name, _ in members:
+        if name.startswith("__MACOSX/") or any(p.startswith(".") for p in name.split("/")):
+            continue  # macOS resource forks and hidden files, as in a folder
+        where = bundle.member_path(f, name)
+        reason = not_a_report(name)
+        suffix = Path(name).suffix.lower()
+        if reason is None and suffix in bundle.BUNDLE_SUFFIXES:
+            reason = "压缩包中的压缩包，不展开读取"
+        if reason is None and suffix in WORKBOOK_SUFFIXES:
+            reason = _foreign_workbook(where)
+        if reason is None:
+            found.files.append(Path(where))
+        else:
+            found.skipped.append(Skipped(where, reason))
+    if len(found.files) == before:
+        found.skipped.append(Skipped(str(f), "压缩包中没有报告文件"))
 
 
 def read_one(path: str | Path) -> Outcome:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +121,9 @@ def describe_source(sheet_no: int | None, row: int | None, col: int | None) -> s
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:年|年度)?\s*$")
 _SPACES = re.compile(r"[\s,，\u3000]")
+_MAP_SHEET_LISTED = re.compile(
+    rb"<(?:\w+:)?sheet\b[^>]*\bname=[\"']" + MAP_SHEET.encode() + rb"[\"']"
+)
 
 
 def _load(data: bytes | Path, label: str) -> tuple[Workbook, Workbook]:
@@ -312,3 +316,24 @@ def read_workbook(data: bytes | Path, name: str | None = None) -> Report:
     rep.review_litigation = [values[f"review_litigation.{k}"] for k in REVIEW_KEYS]
     _sections(wb, entries, rep, numbers)
     return rep
+
+
+def is_fill_in_workbook(data: bytes) -> bool | None:
+    """Whether ``data`` is a workbook made by ``gongkai new`` (it has the hidden map sheet).
+
+    False for another Excel workbook (an ``extract -o x.xlsx`` table), None when ``data`` is not
+    a readable workbook at all (reading it then says what is wrong). Only the small workbook part
+    listing the sheets is inflated, and only when it is of a plausible size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > 1024 * 1024:
+                return None
+            with archive.open(info) as part:
+                listing = part.read(1024 * 1024 + 1)
+    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return None
+    except (RuntimeError, NotImplementedError):  # encrypted, unknown compression
+        return None
+    return _MAP_SHEET_LISTED.search(listing) is not None

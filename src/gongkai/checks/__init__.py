@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Rule modules register their rules on import.
 from . import (  # noqa: F401
+    blank,
     cross_year,
     dates,
     format,
@@ -20,11 +21,13 @@ from . import (  # noqa: F401
     table_b,
     table_c,
 )
+from .bodies import same_body
 from .catalogue import RULES, TAGS, CellRef, Finding, Rule, rule
 from .docs import rules_markdown, rules_text
+from .duplicates import duplicate_groups
 from .html import findings_html
 from .output import findings_json, findings_text
-from .runner import Batch, Checked, check, check_paths, pair_previous, same_body
+from .runner import Batch, Checked, check, check_paths, pair_previous
 
 __all__ = [
     "RULES",
@@ -36,6 +39,7 @@ __all__ = [
     "Rule",
     "check",
     "check_paths",
+    "duplicate_groups",
     "findings_html",
     "findings_json",
     "findings_text",

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from ..errors import GongkaiError
 from ..report import Report
+from .bodies import same_body
 from .catalogue import RULES, SEVERITY_RANK, Finding, Rule
 from .context import Context
+from .duplicates import DUPLICATE, duplicate_findings
 
 # Emitted by the runner when a rule raises: a bug, reported instead of stopping the check.
 RULE_ERROR = RULES.add(
@@ -23,11 +25,6 @@ RULE_ERROR = RULES.add(
         "检查程序的缺陷：某条规则运行时出错。运行器把错误转为这条提示，其余规则照常进行。",
     )
 )
-
-# A body's name may drop its administrative prefix from one year to the next
-# (淮安市洪泽区人民政府 / 洪泽区人民政府).
-_DIVISION_ENDINGS = ("省", "市", "县", "区", "州", "盟", "旗", "自治区")
-_MIN_NAME = 4
 
 
 def selectors(value: str | Iterable[str] | None) -> set[str] | None:
@@ -85,21 +82,6 @@ def check(
     order = {code: i for i, code in enumerate(RULES)}
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.applicable, order[f.code]))
     return findings
-
-
-def same_body(a: str | None, b: str | None) -> bool:
-    """Whether two agency names denote the same body (equal, or one adds a place prefix)."""
-    if not a or not b:
-        return False
-    a, b = "".join(a.split()), "".join(b.split())
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    if len(short) < _MIN_NAME or not long.endswith(short):
-        return False
-    if not any(d in short for d in _DIVISION_ENDINGS):
-        return False  # "人民政府" alone names no body
-    return long[: len(long) - len(short)].endswith(_DIVISION_ENDINGS)
 
 
 def pair_previous(reports: Sequence[Report]) -> dict[int, Report]:
@@ -193,7 +175,7 @@ def check_paths(
     :param previous: extra previous-year reports to compare with; they are not checked
         themselves. With one report and one previous report the two are paired directly.
     """
-    validate_selectors(select, ignore)
+    chosen, skipped = validate_selectors(select, ignore)
     batch = Batch()
     reports = _load_all(paths, batch)
     earlier = _load_all(previous, batch)
@@ -204,4 +186,12 @@ def check_paths(
         if prev is None and len(reports) == 1 and len(earlier) == 1:
             prev = earlier[0]
         batch.checked.append(Checked(rep, check(rep, prev, select, ignore), prev))
+    if (chosen is None or RULES.matches(DUPLICATE, chosen)) and not RULES.matches(
+        DUPLICATE, skipped
+    ):
+        order = {code: i for i, code in enumerate(RULES)}
+        for i, finding in duplicate_findings(reports).items():
+            found = batch.checked[i].findings
+            found.append(finding)
+            found.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.applicable, order[f.code]))
     return batch

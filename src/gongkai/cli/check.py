@@ -13,7 +13,16 @@ from ..checks.html import findings_html
 from ..checks.output import findings_json, findings_text
 from ..checks.runner import validate_selectors
 from ..errors import GongkaiError
-from .common import USAGE, OutputKind, emit, fail_on, output_options, say, target
+from .common import (
+    USAGE,
+    OutputKind,
+    emit,
+    fail_on,
+    output_options,
+    report_files,
+    say,
+    target,
+)
 
 CHECK = OutputKind({".txt": "text", ".json": "json", ".html": "html", ".htm": "html"}, "text")
 RULES = OutputKind({".txt": "text", ".md": "markdown", ".markdown": "markdown"}, "text")
@@ -54,7 +63,7 @@ def check_command(
     except GongkaiError as exc:
         fail_on(exc, USAGE)
     try:
-        batch = api.check(paths, previous, select, ignore)
+        batch = api.check(report_files(paths), previous, select, ignore)
     except GongkaiError as exc:
         fail_on(exc)
     if tgt.path is not None:  # the findings go to a file: name the unreadable files here

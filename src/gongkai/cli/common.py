@@ -19,7 +19,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from ..api import format_for
+from ..api import format_for, scan_reports
+from ..batch import Skipped
 from ..errors import GongkaiError
 from ..output import write_file
 
@@ -162,6 +163,33 @@ def emit(tgt: Target, data: str | bytes, note: str = "已写入") -> None:
     except GongkaiError as exc:
         fail_on(exc)
     say(f"{note} {tgt.path}")
+
+
+SKIPPED_SHOWN = 50  # skipped files named in the one line; the rest are counted
+
+
+def show_skipped(skipped: Sequence[Skipped]) -> None:
+    """One line for the batch: "已跳过 3 个文件：~$x.docx（Word 临时锁文件）、…"."""
+    if not skipped:
+        return
+    shown = "、".join(f"{s.path}（{s.reason}）" for s in skipped[:SKIPPED_SHOWN])
+    more = (
+        f"等（另有 {len(skipped) - SKIPPED_SHOWN} 个未列出）"
+        if len(skipped) > SKIPPED_SHOWN
+        else ""
+    )
+    say(f"已跳过 {len(skipped)} 个文件：{shown}{more}")
+
+
+def report_files(paths: Sequence[object]) -> list[Path]:
+    """The report files under ``paths`` (folders scanned, zip bundles opened); the skipped
+    files are listed once on stderr; no report file at all ends with exit 1."""
+    try:
+        found = scan_reports([str(p) for p in paths])
+    except GongkaiError as exc:
+        fail_on(exc)
+    show_skipped(found.skipped)
+    return found.files
 
 
 def input_paths(paths: Sequence[object]) -> list[str]:

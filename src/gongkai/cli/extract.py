@@ -9,10 +9,8 @@ from pathlib import Path
 import click
 
 from .. import output
-from ..api import report_files
 from ..batch import Outcome, read_many
-from ..errors import GongkaiError
-from .common import OutputKind, emit, fail_on, output_options, progress, say, target
+from .common import OutputKind, emit, output_options, progress, report_files, say, target
 
 EXTRACT = OutputKind(
     {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx"},
@@ -32,10 +30,7 @@ def to_json(outcomes: list[Outcome], detail: bool) -> str:
 def read_reports(paths: tuple[str, ...], timeout: float | None = None) -> list[Outcome]:
     """Read every file under ``paths``; each unreadable one gets one message and the rest go on.
     ``timeout``: seconds per file (None: the default budget, 0: none)."""
-    try:
-        files = report_files(paths)
-    except GongkaiError as exc:
-        fail_on(exc)
+    files = report_files(paths)
     outcomes: list[Outcome] = []
     with progress(len(files), "读取报告") as advance:
         for outcome in read_many(files, progress=advance, timeout=timeout):
@@ -51,7 +46,11 @@ def read_reports(paths: tuple[str, ...], timeout: float | None = None) -> list[O
 @click.option(
     "--brief", is_flag=True, help="只输出表格数据（LABEL_SCHEMA 字段），不含来源位置、章节和提示"
 )
-@click.option("--labels", is_flag=True, help="CSV/XLSX：在字段名下加一行中文标签")
+@click.option(
+    "--labels/--no-labels",
+    default=True,
+    help="CSV/XLSX：字段名下一行中文标签（默认）；--no-labels 只留字段名一行",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
@@ -67,6 +66,8 @@ def extract_command(
     timeout: float | None,
 ) -> None:
     """把年度报告（txt/md/html/docx/pdf/doc…，或目录）读成结构化数据。
+
+    也读 gongkai new 生成并已填写的工作簿（.xlsx）和装有报告的 zip 压缩包。
 
     一个文件输出一个 JSON 对象，多个文件输出一个 JSON 数组（-f jsonl：每行一个报告）。
     """

@@ -22,6 +22,7 @@ from .common import (
     fail_on,
     output_options,
     progress,
+    report_files,
     say,
     table,
     target,
@@ -97,7 +98,18 @@ def _summary_data(summary: Summary, tgt: Target) -> str | bytes:
     type=click.Path(path_type=Path),
     help="各单位明细表：.csv 或 .xlsx，每个单位一行。",
 )
+@click.option(
+    "--labels/--no-labels",
+    default=True,
+    help="明细表：字段名下一行中文标签（默认）；--no-labels 只留字段名一行",
+)
 @click.option("--include-invalid", is_flag=True, help="检查发现错误的报告也计入汇总。")
+@click.option(
+    "--prefer",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="同一单位有多份报告时计入这一份（可重复使用）。默认选用读取较好的一份。",
+)
 @click.option(
     "--reconcile",
     "published",
@@ -111,13 +123,16 @@ def summarize_command(
     fmt: str | None,
     out: Path | None,
     sheet: Path | None,
+    labels: bool,
     include_invalid: bool,
+    prefer: tuple[Path, ...],
     published: Path | None,
 ) -> None:
     """把本级各单位同一年度的年度报告逐格相加，生成本级政府年度报告（汇总）。
 
     PATH 可以是报告文件（TXT、MD、HTML、DOCX、PDF 等，或报告 JSON），也可以是目录。
-    只汇总同一年度、同一格式的报告；有错误的报告和重复的单位不计入（见输出的说明）。
+    只汇总同一年度、同一格式的报告；有错误的报告不计入。同一单位有多份报告时只计入一份：
+    --prefer 指定的文件，否则无法确定的单元格较少、警告较少、公布日期较晚的一份（见输出的说明）。
     有文件无法读取、没有找到报告文件或核对有差异时退出码为 1。
     """
     try:
@@ -127,8 +142,8 @@ def summarize_command(
     tgt = target(SUMMARY, fmt, out) if out is not None or fmt is not None else None
     if sheet is not None:
         target(SHEET, None, sheet)
+    files = report_files(paths)
     try:
-        files = api.report_files(paths)
         with progress(len(files), "读取报告") as advance:
             reports, failures = api.load_reports(files, progress=advance)
     except GongkaiError as exc:
@@ -136,7 +151,7 @@ def summarize_command(
     for path, message in failures:
         say(f"无法读取 {path}：{message}（已跳过）")
     try:
-        summary = api.summarize(reports, agency, year, include_invalid).summary
+        summary = api.summarize(reports, agency, year, include_invalid, prefer=prefer).summary
     except GongkaiError as exc:
         fail_on(exc)
     _show_bodies(summary, failures)
@@ -144,7 +159,7 @@ def summarize_command(
         if tgt is not None:
             emit(tgt, _summary_data(summary, tgt), "已写入汇总报告")
         if sheet is not None:
-            write_contributions(summary, sheet)
+            write_contributions(summary, sheet, labels=labels)
             say(f"已写入各单位明细表 {sheet}")
         if published is not None:
             report = _read_published(published)

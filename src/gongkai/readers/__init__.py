@@ -13,24 +13,57 @@ from pathlib import Path
 
 from ..errors import GongkaiError, UnsupportedFormat
 from ..model import Document
-from . import limits
+from . import bundle, limits
 
 Reader = Callable[[bytes, str | None], Document]
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 CONVERT_SUFFIXES = {".doc", ".wps", ".rtf", ".odt", ".wpt", ".dot"}
-REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | CONVERT_SUFFIXES | {".docx", ".pdf"}
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | CONVERT_SUFFIXES | {".docx", ".pdf"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}  # the fill-in workbook of ``gongkai new``
+REPORT_SUFFIXES = DOCUMENT_SUFFIXES | WORKBOOK_SUFFIXES
+IMAGE_SUFFIXES = {
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".svg", ".ico",
+}  # fmt: skip
+LOCK_PREFIX = "~$"  # Office's lock file beside an open document: "~$报告.docx"
+_LOCK_OWNERS = {".doc": "Word", ".docx": "Word", ".wps": "WPS", ".xlsx": "Excel", ".xls": "Excel"}
+
+
+def never_a_report(name: str) -> str | None:
+    """Why a file is not read even when named (an Office lock file, an image); else None."""
+    base = Path(name).name
+    suffix = Path(base).suffix.lower()
+    if base.startswith(LOCK_PREFIX):
+        return f"{_LOCK_OWNERS.get(suffix, 'Office')} 临时锁文件"
+    if suffix in IMAGE_SUFFIXES:
+        return "图片，不是报告文件"
+    return None
+
+
+def not_a_report(name: str) -> str | None:
+    """Why a file found in a folder or a zip bundle is not read as a report; None if it may be.
+
+    Workbooks (.xlsx) and bundles (.zip) may be: the caller looks inside.
+    """
+    reason = never_a_report(name)
+    suffix = Path(name).suffix.lower()
+    if reason is None and suffix == ".json":
+        return "JSON 文件，在目录或压缩包中不自动读取（报告 JSON 请直接指定文件）"
+    if reason is None and suffix not in REPORT_SUFFIXES | bundle.BUNDLE_SUFFIXES:
+        return f"不是报告文件类型（{suffix or '无扩展名'}）"
+    return reason
 
 
 def sniff(data: bytes, path: str | None) -> str:
-    """The format of ``data``: txt, html, docx, pdf or convert (LibreOffice formats)."""
+    """The format of ``data``: txt, html, docx, pdf, convert (LibreOffice formats), xlsx (a
+    workbook, read by :mod:`gongkai.authoring`) or zip (a bundle of files, not one report)."""
     suffix = Path(path).suffix.lower() if path else ""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if suffix != ".odt" else "convert"
+        return _zip_format(data, suffix)
     if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"{\\rtf"):
         return "convert"
     low = head[:512].lower()
@@ -44,7 +77,22 @@ def sniff(data: bytes, path: str | None) -> str:
         return "docx"
     if suffix in CONVERT_SUFFIXES:
         return "convert"
+    if suffix in WORKBOOK_SUFFIXES:
+        return "xlsx"  # not a zip: the workbook reader says it is damaged
     raise UnsupportedFormat(f"不支持的文件类型“{suffix}”", path)
+
+
+def _zip_format(data: bytes, suffix: str) -> str:
+    if suffix == ".odt":
+        return "convert"
+    names = bundle.zip_names(data)
+    if names is None:  # damaged, or too many members to list: refused by the reader it goes to
+        return "xlsx" if suffix in WORKBOOK_SUFFIXES else "zip" if suffix == ".zip" else "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if suffix in bundle.BUNDLE_SUFFIXES:
+        return "zip"
+    return "docx"
 
 
 def reader_for(fmt: str) -> Reader:
@@ -68,6 +116,10 @@ def reader_for(fmt: str) -> Reader:
         from .convert import read_converted
 
         return read_converted
+    if fmt == "xlsx":
+        raise UnsupportedFormat("这是 Excel 工作簿：填报工作簿请用 gongkai.read 读取")
+    if fmt == "zip":
+        raise UnsupportedFormat("这是压缩包，不是一份报告：请读取整个压缩包所在目录，或解压后读取")
     raise UnsupportedFormat(f"不支持的格式“{fmt}”")
 
 

@@ -82,3 +82,8 @@ class Budget:
         from ..errors import GongkaiError
 
         raise GongkaiError(too_big(what, value, limit, unit), self.path)
+
+
+# zip bundles of reports (readers/bundle.py)
+MAX_BUNDLE_MEMBERS = 2_000  # members of one bundle (a county's reports: a few hundred)
+MAX_BUNDLE_UNZIPPED_BYTES = 2048 * MB  # all members of one bundle, uncompressed

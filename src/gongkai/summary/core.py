@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from ..checks import Finding, check, same_body
 from ..checks.context import number, out_of_range, shown
@@ -130,18 +131,132 @@ def _differing(a: Report, b: Report, cells: list[Slot]) -> int:
     return sum(1 for s in cells if num(get(a, s)) != num(get(b, s)))
 
 
+# -- choosing one report per body ------------------------------------------------------------
+
+
+def _resolved(path: str | Path) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path)
+
+
+def _preferred(bodies: list[Body], prefer: Sequence[str | Path]) -> set[int]:
+    """Indexes (id) of the bodies whose file is listed in ``prefer``; unknown files raise."""
+    chosen: set[int] = set()
+    by_path = {_resolved(b.file): b for b in bodies if b.file}
+    for p in prefer:
+        b = by_path.get(_resolved(p))
+        if b is None:
+            raise GongkaiError("--prefer 指定的文件不在本次汇总的报告中", str(p))
+        chosen.add(id(b))
+    return chosen
+
+
+def _groups(bodies: list[Body]) -> list[list[Body]]:
+    """The bodies grouped by unit, in order of first appearance."""
+    groups: list[list[Body]] = []
+    for b in bodies:
+        group = next((g for g in groups if _same(g[0], b)), None)
+        if group is None:
+            groups.append([b])
+        else:
+            group.append(b)
+    return groups
+
+
+def _undecided(b: Body) -> int:
+    return sum(1 for _, v in b.report.cells() if v.ambiguous)
+
+
+def _inferred(b: Body) -> int:
+    """Cells not read as written but inferred (e.g. glued digits split by the arithmetic)."""
+    return sum(1 for _, v in b.report.cells() if v.derived and not v.ambiguous)
+
+
+def _warnings(b: Body) -> int:
+    return b.count("warning") + len(b.report.warnings)
+
+
+def _published(b: Body) -> int:
+    """The publication date as YYYYMMDD (0 when unknown), for "later is better"."""
+    digits = "".join(ch for ch in b.report.published or "" if ch.isdigit())
+    return int(digits) if len(digits) == 8 else 0
+
+
+def _why(kept: Body, other: Body, preferred: set[int]) -> str:
+    """Why ``kept`` was counted rather than ``other`` (the first criterion that decides)."""
+    if id(kept) in preferred and id(other) not in preferred:
+        return "按 --prefer 指定"
+    a, b = _undecided(kept), _undecided(other)
+    if a != b:
+        return f"无法确定的单元格较少（{a}个，另一份{b}个）"
+    a, b = _inferred(kept), _inferred(other)
+    if a != b:
+        return f"推断得到（而非直接读出）的单元格较少（{a}个，另一份{b}个）"
+    a, b = _warnings(kept), _warnings(other)
+    if a != b:
+        return f"警告较少（{a}个，另一份{b}个）"
+    if _published(kept) != _published(other):
+        other_date = other.report.published or "不详"
+        return f"公布日期较晚（{kept.report.published}，另一份{other_date}）"
+    return "两份读取质量相同，按文件顺序取第一份"
+
+
+def _keep_one(group: list[Body], preferred: set[int]) -> Body:
+    """Count the best report of one body; the others become duplicates saying why."""
+    ranked = sorted(
+        group,
+        key=lambda b: (
+            id(b) not in preferred,
+            _undecided(b),
+            _inferred(b),
+            _warnings(b),
+            -_published(b),
+        ),
+    )  # sorted() is stable: equal readings keep the order of the files
+    kept = ranked[0]
+    kept.included = True
+    if len(group) == 1:
+        return kept
+    others = "、".join(b.file or b.agency for b in ranked[1:])
+    why = _why(kept, ranked[1], preferred)
+    kept.reason = "；".join(x for x in (kept.reason, f"同一单位另有{others}，选用本份：{why}") if x)
+    for b in ranked[1:]:
+        diff = _differing(kept.report, b.report, slots(b.report.template))
+        b.duplicate_of = kept.file
+        b.reason = (
+            f"与{kept.file}（{kept.agency}）是同一单位，未重复计入；选用了{kept.file}："
+            f"{_why(kept, b, preferred)}" + (f"；两份报告有{diff}个单元格不同" if diff else "")
+        )
+    return kept
+
+
 # -- summing ---------------------------------------------------------------------------------
 
 
 def summarize(
-    reports: Sequence[Report], agency: str, year: int, include_invalid: bool = False
+    reports: Sequence[Report],
+    agency: str,
+    year: int,
+    include_invalid: bool = False,
+    prefer: Sequence[str | Path] = (),
 ) -> Summary:
     """Add up the tables of the bodies' reports of ``year`` into a summary report of ``agency``.
 
-    :raises GongkaiError: when the reports mix the 2021 and 2019 layouts, or when no report
-        can be summed (the message lists each report and why).
+    When a body has several reports (the same report read from two files), one is counted:
+    a file listed in ``prefer``, else the better reading (fewer undecided cells, then fewer
+    inferred cells such as glued digits split by the arithmetic, then fewer warnings, then
+    the later publication date, then the first by order). The kept copy's and
+    the others' ``reason`` say which copy was kept and why.
+
+    :param prefer: files to keep when their body has several reports.
+    :raises GongkaiError: when the reports mix the 2021 and 2019 layouts, when no report
+        can be summed (the message lists each report and why), or when a ``prefer`` file is
+        not among the reports.
     """
     bodies = [Body(rep, check(rep)) for rep in reports]
+    preferred = _preferred(bodies, prefer)
     candidates: list[Body] = []
     own = Body(Report(agency=agency), [])
     for b in bodies:
@@ -153,7 +268,7 @@ def summarize(
         else:
             candidates.append(b)
     _refuse_mixed(candidates)
-    kept: list[Body] = []
+    eligible: list[Body] = []
     for b in candidates:
         if single_other(b.report):
             ok, b.reason = _other_reason(b.report)
@@ -163,20 +278,12 @@ def summarize(
         if errors and not include_invalid:
             b.reason = f"检查发现{errors}个错误（{'、'.join(b.codes('error'))}），未计入"
             continue
-        first = next((k for k in kept if _same(k, b)), None)
-        if first is not None:
-            diff = _differing(first.report, b.report, slots(b.report.template))
-            b.duplicate_of = first.file
-            b.reason = f"与{first.file}（{first.agency}）是同一单位，未重复计入" + (
-                f"；两份报告有{diff}个单元格不同" if diff else ""
-            )
-            continue
         if errors:
             b.reason = "；".join(
                 x for x in (b.reason, f"检查发现{errors}个错误，仍按要求计入") if x
             )
-        b.included = True
-        kept.append(b)
+        eligible.append(b)
+    kept = [_keep_one(group, preferred) for group in _groups(eligible)]
     if not kept:
         lines = "；".join(f"{b.file or b.agency}：{b.reason}" for b in bodies)
         raise GongkaiError(f"没有可以汇总的{year}年报告。{lines}")
