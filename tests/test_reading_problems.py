@@ -303,3 +303,18 @@ def test_h_page_numbers_and_repeated_headers_are_not_cells(
     derived = _page_break_in(text, where, page_break)
     assert derived.count(page_number) == text.count(page_number) + 1
     assert_cells_as_labelled(read(derived), case)
+
+
+# -- i. a number letter-spaced by a PDF-to-text step ("1 6" for 16) ------------------------------
+
+
+def test_i_letter_spaced_number_in_a_cell_per_line_table() -> None:
+    # r001.txt, one cell per line: its 一、本年新收 row is 18 1 0 0 0 0 19; write the 总计 cell
+    # "19" as "1 9", as a PDF-to-text step letter-spaces a number (real: an excerpt's "1 6").
+    text = raw_text("r001")
+    start = text.index("一、本年新收政府信息公开申请数量")
+    total = text.index("\n19\n", start)
+    spaced = text[: total + 1] + "1 9" + text[total + 3 :]
+    rep = read(spaced)
+    assert [v.value for v in rep.requests["new"]] == [18, 1, 0, 0, 0, 0, 19]
+    assert_cells_as_labelled(rep, "r001")

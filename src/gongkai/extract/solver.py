@@ -10,6 +10,7 @@ is left undecided and the caller keeps the raw text. Nothing is guessed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import combinations, pairwise
 
 Reading = tuple[int, ...]
 Assignment = dict[str, Reading]
@@ -65,6 +66,29 @@ def readings(pieces: Sequence[str], n: int, group: int | None = None) -> list[Re
         return True
 
     return out if walk(0, 0) else None
+
+
+def joined(pieces: Sequence[str], n: int, group: int | None = None) -> list[Reading]:
+    """Readings of more digit ``pieces`` than ``n`` cells: a number letter-spaced by a PDF
+    step ("1 6" for 16) spans pieces, so each cell is a run of whole pieces. With ``group``
+    the last cell of each run of ``group`` must be the sum of the others (as in readings)."""
+    extra = len(pieces) - n
+    if not 0 < extra <= 3 or not all(p.isdigit() for p in pieces):
+        return []
+    out: list[Reading] = []
+    for cuts in combinations(range(1, len(pieces)), n - 1):
+        bounds = (0, *cuts, len(pieces))
+        cells = ["".join(pieces[a:b]) for a, b in pairwise(bounds)]
+        if any(len(c) > MAX_PART_DIGITS or (len(c) > 1 and c[0] == "0") for c in cells):
+            continue
+        values = tuple(int(c) for c in cells)
+        if group and any(
+            values[i + group - 1] != sum(values[i : i + group - 1])
+            for i in range(0, n - group + 1, group)
+        ):
+            continue
+        out.append(values)
+    return out
 
 
 def solve(

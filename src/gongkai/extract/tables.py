@@ -242,7 +242,12 @@ def read_requests(
             out[key] = [_value(stream, v, note) for v in vals]
         elif filled and (not seg.grid or len(filled) == 1):
             glued[key] = filled
-            reads = solver.readings([v.raw for v in filled], width, group=width)
+            pieces = [v.raw for v in filled]
+            reads = (
+                solver.joined(pieces, width, group=width)  # a number letter-spaced: "1 6"
+                if len(pieces) > width
+                else solver.readings(pieces, width, group=width)
+            )
             if reads:
                 candidates[key] = reads
         elif filled:
