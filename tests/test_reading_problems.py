@@ -16,6 +16,7 @@ import pytest
 from corpus_util import SHARED_CORPUS, load_label
 
 import gongkai
+from gongkai import templates as T
 from gongkai.render import render
 from gongkai.report import Report
 
@@ -318,3 +319,28 @@ def test_i_letter_spaced_number_in_a_cell_per_line_table() -> None:
     rep = read(spaced)
     assert [v.value for v in rep.requests["new"]] == [18, 1, 0, 0, 0, 0, 19]
     assert_cells_as_labelled(rep, "r001")
+
+
+# -- j. labels printed apart from their numbers: never blanks where numbers are ------------------
+
+
+def test_j_labels_before_their_numbers_are_never_read_as_blank_rows() -> None:
+    # r001's 表三 written as a PDF-to-text step can give it: the 25 row labels one per line,
+    # then the rows' numbers. Nothing may come out blank where the label has a number.
+    want = label("r001")
+    text = raw_text("r001")
+    start, end = text.index("（本列数据的勾稽关系"), text.index("四、因政府信息公开工作被申请行政复议")
+    keys = list(want["requests"])
+    labels = {r.key: r.label for r in T.REQUESTS_2021}
+    moved = (
+        "\n".join(labels[k] for k in keys)
+        + "\n"
+        + "\n".join(" ".join(str(v) for v in want["requests"][k]) for k in keys)
+    )
+    rep = read(text[:start] + moved + "\n" + text[end:])
+    for key, values in want["requests"].items():
+        got = rep.requests.get(key)
+        if got is None:
+            continue  # not found: named in the warnings, never invented
+        for v, expected in zip(got, values, strict=True):
+            assert v.ambiguous or v.value == expected, (key, v.value, expected)

@@ -36,9 +36,11 @@ def blank_if_consistent(
 
     results = [r.key for r in rows if r.group is not None]
     checks: list[list[str]] = []
-    if key in results or key == "total":
+    # Only sums whose other side was read are evidence: with every row empty (labels printed
+    # apart from their numbers) 0 = 0 would hold and prove nothing.
+    if key in results and "total" not in empty:
         checks.append(["total", *results])
-    if key in _BALANCE:
+    if key in _BALANCE and sum(k in empty for k in _BALANCE) == 1:
         checks.append(list(_BALANCE))
     if not checks:
         return None
