@@ -329,7 +329,8 @@ def test_j_labels_before_their_numbers_are_never_read_as_blank_rows() -> None:
     # then the rows' numbers. Nothing may come out blank where the label has a number.
     want = label("r001")
     text = raw_text("r001")
-    start, end = text.index("（本列数据的勾稽关系"), text.index("四、因政府信息公开工作被申请行政复议")
+    start = text.index("（本列数据的勾稽关系")
+    end = text.index("四、因政府信息公开工作被申请行政复议")
     keys = list(want["requests"])
     labels = {r.key: r.label for r in T.REQUESTS_2021}
     moved = (
