@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import GongkaiError
 from .extract import extract
 from .model import Document
-from .readers import bundle, load, read_bytes, sniff
+from .readers import bundle, load, read_bytes, resource_errors, sniff
 from .report import Report
 
 if TYPE_CHECKING:
@@ -77,12 +77,8 @@ def _read_workbook(data: bytes, path: str | None) -> Report:
     from .authoring.read import read_workbook
 
     bundle.check_package(data, path)
-    try:
+    with resource_errors(path):
         rep = read_workbook(data, path)
-    except RecursionError:
-        raise GongkaiError("文件结构嵌套过深，无法读取", path) from None
-    except MemoryError:
-        raise GongkaiError("文件过大，读取时内存不足", path) from None
     rep.path = path
     return rep
 

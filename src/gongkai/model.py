@@ -52,6 +52,9 @@ def _describe(p: Provenance) -> str:
     return "".join(parts) or "位置不详"
 
 
+# Invisible marks editors leave in text (zero-width spaces and joiners, BOM, soft hyphen).
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
 # A paragraph holding only this is an empty table cell of a text rendering whose layout shows
 # one (one cell per line with a fixed number of line breaks after each cell).
 BLANK_CELL = "\ue001"

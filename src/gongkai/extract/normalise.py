@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..model import Document, Paragraph
+from ..model import ZERO_WIDTH, Document, Paragraph
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {0xA0: " ", 0x2007: " ", 0x202F: " ", 0x3000: " "}
 # Kangxi radicals, CJK radicals supplement, compatibility ideographs (and supplement),
 # full-width digits and letters: NFKC gives the ordinary character (punctuation is kept).
-_FOLD = re.compile(
-    "[\u2e80-\u2fdf\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0002f800-\U0002fa1f]"
+_FOLD_RANGES = (
+    "\u2e80-\u2fdf\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0002f800-\U0002fa1f"
 )
+_FOLD = re.compile(f"[{_FOLD_RANGES}]")
 # NFKC leaves most of the CJK radicals supplement alone, yet browser-printed PDFs give them for
 # whole characters (⻔ for 门): the unified ideograph each stands for (Unicode's
 # EquivalentUnifiedIdeograph data, the radicals that are also characters in modern text).
@@ -33,10 +33,10 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 
 
-# Any character one of the foldings touches: most text has none and is returned as it is.
+# Any character one of the foldings touches (the radicals table lies in the fold ranges; a
+# gloss starts with "("): most text has none and is returned as it is.
 _TOUCHED = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\xa0\u2007\u202f\u3000(\u2e80-\u2fdf"
-    "\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0002f800-\U0002fa1f]"
+    "[" + re.escape("".join(map(chr, [*ZERO_WIDTH, *_SPACES]))) + "(" + _FOLD_RANGES + "]"
 )
 
 
@@ -44,7 +44,7 @@ def normalise_text(text: str) -> str:
     """``text`` with the foldings above applied."""
     if text.isascii() or not _TOUCHED.search(text):
         return text
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES).translate(_RADICALS)
+    text = text.translate(ZERO_WIDTH).translate(_SPACES).translate(_RADICALS)
     text = _FOLD.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _GLOSS.sub("", text)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import GongkaiError, UnsupportedFormat
@@ -178,18 +179,26 @@ def _read_regular(p: Path, path: str) -> bytes:
     return data
 
 
-def load(source: str | Path | bytes, name: str | None = None) -> Document:
-    """Read a file (path or bytes) into a Document; raise GongkaiError with a Chinese message."""
-    data, path = read_bytes(source, name)
+@contextmanager
+def resource_errors(path: str | None) -> Iterator[None]:
+    """Turn a reader's exhausted stack or memory into a message naming the file."""
     try:
-        doc = reader_for(sniff(data, path))(data, path)
-    except GongkaiError as exc:
-        if exc.path is None and path is not None:  # raised where the file name is not known
-            raise type(exc)(exc.message, path) from None
-        raise
+        yield
     except RecursionError:
         raise GongkaiError("文件结构嵌套过深，无法读取", path) from None
     except MemoryError:
         raise GongkaiError("文件过大，读取时内存不足", path) from None
+
+
+def load(source: str | Path | bytes, name: str | None = None) -> Document:
+    """Read a file (path or bytes) into a Document; raise GongkaiError with a Chinese message."""
+    data, path = read_bytes(source, name)
+    try:
+        with resource_errors(path):
+            doc = reader_for(sniff(data, path))(data, path)
+    except GongkaiError as exc:
+        if exc.path is None and path is not None:  # raised where the file name is not known
+            raise type(exc)(exc.message, path) from None
+        raise
     doc.path = path
     return doc

@@ -9,17 +9,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..model import Provenance, Table, grid_from_spans
+from ..model import ZERO_WIDTH, Provenance, Table, grid_from_spans
 from . import limits
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")  # str patterns: includes NBSP and the full-width space U+3000
 _WRAPPED_NUMBER = re.compile(r"(?<=\d)\n(?=\d)")
 
 
 def clean_line(text: str) -> str:
     """One line of text: zero-width marks removed, whitespace runs collapsed, ends trimmed."""
-    return _SPACES.sub(" ", text.translate(_ZERO_WIDTH)).strip()
+    return _SPACES.sub(" ", text.translate(ZERO_WIDTH)).strip()
 
 
 def cell_text(lines: Iterable[str]) -> str:

@@ -167,7 +167,7 @@ _SEP_SPLIT = re.compile(rf"({_SEP}+)")
 _DIGIT = re.compile(r"\d")
 _SEP_RUN = re.compile(rf"{_SEP}{{2,}}")
 _NEXT_WORD = re.compile(r"\s*(\S+)")
-_VALUE_WORD = re.compile(r"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|\ue001)$")
+_VALUE_WORD = re.compile(rf"^(?:[+\-]?\d[\d,.]*(?:万元|元)?|/|-|--|—|——|{BLANK_CELL})$")
 
 
 def _one_space_rows(lines: list[str]) -> bool:
