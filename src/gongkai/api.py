@@ -42,7 +42,7 @@ def read(source: str | Path | bytes, name: str | None = None) -> Report:
     "bundle.zip!/member.pdf". Raises :class:`gongkai.errors.GongkaiError` with a Chinese message
     naming the file when the file cannot be read or is not a report.
     """
-    data, path = _file_bytes(source, name)
+    data, path = file_bytes(source, name)
     fmt = sniff(data, path)
     if fmt == "xlsx":
         return _read_workbook(data, path)
@@ -63,7 +63,7 @@ def read(source: str | Path | bytes, name: str | None = None) -> Report:
     return rep
 
 
-def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str | None]:
+def file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str | None]:
     """The bytes of a file, or of a zip bundle's member named "bundle.zip!/member"."""
     if not isinstance(source, bytes):
         member = bundle.split(source)

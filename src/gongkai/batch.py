@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +48,7 @@ class Outcome:
     path: str
     report: Report | None = None
     error: str | None = None
+    extra: Any = None  # what a caller's own per-file task added (e.g. the store's findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +187,16 @@ def read_many(
     *,
     timeout: float | None = None,
     memory: int | None = None,
+    task: Callable[[str | Path], Outcome] = read_one,
 ) -> Iterator[Outcome]:
     """Read files, yielding one Outcome per file in the order given.
 
     ``jobs`` files are read at a time (default: one per CPU core), each in its own process
     with at most ``timeout`` seconds (default ``limits.TIMEOUT_SECONDS``) and ``memory`` bytes
     (default ``limits.MEMORY_BYTES``). ``timeout=0`` and ``memory=0`` mean no budget; with
-    neither and ``jobs=1`` the files are read in this process.
+    neither and ``jobs=1`` the files are read in this process. ``task`` reads one file (a
+    module-level function, so that worker processes can be handed it); by default
+    :func:`read_one`.
     """
     files = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -199,12 +204,12 @@ def read_many(
     budget = limits.MEMORY_BYTES if memory is None else memory
     if jobs == 1 and not seconds and not budget:
         for f in files:
-            outcome = read_one(f)
+            outcome = task(f)
             if progress:
                 progress(outcome)
             yield outcome
         return
-    for outcome in _isolated(files, jobs, seconds, budget):
+    for outcome in _isolated(files, jobs, seconds, budget, task):
         if progress:
             progress(outcome)
         yield outcome
@@ -224,7 +229,13 @@ class _Worker:
     served: int = 0
 
 
-def _isolated(files: list[Path | str], jobs: int, seconds: float, budget: int) -> Iterator[Outcome]:
+def _isolated(
+    files: list[Path | str],
+    jobs: int,
+    seconds: float,
+    budget: int,
+    task: Callable[[str | Path], Outcome],
+) -> Iterator[Outcome]:
     """Read the files in worker processes, ``jobs`` at a time; yield outcomes in order.
 
     A worker over its time budget is killed, one that dies is not reused: either way its file
@@ -238,7 +249,7 @@ def _isolated(files: list[Path | str], jobs: int, seconds: float, budget: int) -
     try:
         while emitted < len(files):
             while start < len(files) and len(busy) < jobs:
-                worker = idle.pop() if idle else _spawn(context, seconds, budget)
+                worker = idle.pop() if idle else _spawn(context, seconds, budget, task)
                 worker.conn.send(files[start])
                 worker.index, worker.served = start, worker.served + 1
                 worker.deadline = time.monotonic() + seconds if seconds else float("inf")
@@ -295,9 +306,11 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _spawn(context: Any, seconds: float, budget: int) -> _Worker:
+def _spawn(
+    context: Any, seconds: float, budget: int, task: Callable[[str | Path], Outcome]
+) -> _Worker:
     mine, theirs = context.Pipe()
-    process = context.Process(target=_work, args=(theirs, budget, seconds), daemon=True)
+    process = context.Process(target=_work, args=(theirs, budget, seconds, task), daemon=True)
     process.start()
     theirs.close()  # the child holds its end; EOF on ours means the child is gone
     return _Worker(process, mine)
@@ -326,8 +339,11 @@ def _stop(worker: _Worker, grace: float = 0.0) -> None:
     worker.conn.close()
 
 
-def _work(conn: Connection, budget: int, seconds: float) -> None:
+def _work(
+    conn: Connection, budget: int, seconds: float, task: Callable[[str | Path], Outcome]
+) -> None:
     """A worker: set the budgets, then read each path sent until None (or the pipe closes)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if budget:
         _limit_memory(budget)  # LibreOffice, run for .doc/.wps/.rtf, inherits it too
     if seconds:  # LibreOffice runs in a session of its own: end it before this process is
@@ -341,7 +357,7 @@ def _work(conn: Connection, budget: int, seconds: float) -> None:
             return
         if path is None:
             return
-        outcome = read_one(path)
+        outcome = task(path)
         try:
             conn.send(outcome)
         except MemoryError:

@@ -182,13 +182,13 @@ def csv_text(
     return "\ufeff" + buf.getvalue()
 
 
-def _xlsx_value(value: Any) -> Any:
+def xlsx_value(value: Any) -> Any:
     if isinstance(value, str):
         return neutralise(_ILLEGAL_XML.sub("\ufffd", value))
     return value
 
 
-def _width(value: Any) -> int:
+def text_width(value: Any) -> int:
     """Display width of a cell: CJK characters count two."""
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -209,9 +209,9 @@ def write_table(
     from openpyxl.utils import get_column_letter
 
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F2F2")
-    ws.append([_xlsx_value(h) for h in header])
+    ws.append([xlsx_value(h) for h in header])
     if label_row:
-        ws.append([_xlsx_value(h) for h in labels])
+        ws.append([xlsx_value(h) for h in labels])
     top = 2 if label_row else 1
     for row in ws.iter_rows(min_row=1, max_row=top):
         for cell in row:
@@ -222,13 +222,13 @@ def write_table(
             if label and label != cell.value:
                 cell.comment = Comment(str(label), "gongkai", width=240, height=60)
     for r in body:
-        ws.append([_xlsx_value(v) for v in r])
+        ws.append([xlsx_value(v) for v in r])
     last = get_column_letter(max(len(header), 1))
     ws.freeze_panes = ws.cell(top + 1, freeze_columns + 1)
     ws.auto_filter.ref = f"A{top}:{last}{max(ws.max_row, top)}"
     for i, key in enumerate(header):
-        seen = [_width(key), _width(labels[i]) if i < len(labels) else 0]
-        seen.extend(_width(r[i]) for r in body[:200] if i < len(r))
+        seen = [text_width(key), text_width(labels[i]) if i < len(labels) else 0]
+        seen.extend(text_width(r[i]) for r in body[:200] if i < len(r))
         ws.column_dimensions[get_column_letter(i + 1)].width = min(max(*seen, 6) + 2, 40)
     ws.print_title_rows = f"1:{top}"
     ws.page_setup.orientation = "landscape"
@@ -267,8 +267,8 @@ def add_labels_sheet(wb: Workbook, header: Sequence[str], labels: Sequence[str])
         return
     known = {c.value for c in ws["A"]}
     for key, label in pairs:
-        if _xlsx_value(key) not in known:
-            ws.append([_xlsx_value(key), _xlsx_value(label)])
+        if xlsx_value(key) not in known:
+            ws.append([xlsx_value(key), xlsx_value(label)])
     ws.auto_filter.ref = f"A1:B{ws.max_row}"
 
 

@@ -177,6 +177,9 @@ class Catalogue(Mapping[str, Rule]):
 
     def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
+        # Derived once per set of rules: every report's check asks for them.
+        self._order: list[str] | None = None
+        self._selected: dict[tuple[frozenset[str] | None, frozenset[str]], list[Rule]] = {}
 
     def add(self, item: Rule) -> Rule:
         if not _CODE.match(item.code):
@@ -192,6 +195,7 @@ class Catalogue(Mapping[str, Rule]):
             raise ValueError(f"规则{item.code}使用了未定义的标签：{unknown}")
         placeholders(item.template)  # refuses malformed templates at import time
         self._rules[item.code] = item
+        self._order, self._selected = None, {}
         return item
 
     def __getitem__(self, code: str) -> Rule:
@@ -199,13 +203,15 @@ class Catalogue(Mapping[str, Rule]):
 
     def __iter__(self) -> Iterator[str]:
         """Codes in family order (see FAMILIES), then by number."""
-        order = {f: i for i, f in enumerate(FAMILIES)}
+        if self._order is None:
+            order = {f: i for i, f in enumerate(FAMILIES)}
 
-        def key(code: str) -> tuple[int, int]:
-            family = self._rules[code].family
-            return order.get(family, len(order)), int(code[len(family) :])
+            def key(code: str) -> tuple[int, int]:
+                family = self._rules[code].family
+                return order.get(family, len(order)), int(code[len(family) :])
 
-        return iter(sorted(self._rules, key=key))
+            self._order = sorted(self._rules, key=key)
+        return iter(self._order)
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -225,15 +231,18 @@ class Catalogue(Mapping[str, Rule]):
         self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
     ) -> list[Rule]:
         """The runnable rules chosen by codes, family letters (e.g. "B") or tags."""
-        chosen = None if select is None else set(select)
-        skipped = set(ignore or ())
-        return [
-            r
-            for r in (self._rules[c] for c in self)
-            if r.func is not None
-            and (chosen is None or self.matches(r, chosen))
-            and not self.matches(r, skipped)
-        ]
+        chosen = None if select is None else frozenset(select)
+        skipped = frozenset(ignore or ())
+        found = self._selected.get((chosen, skipped))
+        if found is None:
+            found = self._selected[chosen, skipped] = [
+                r
+                for r in (self._rules[c] for c in self)
+                if r.func is not None
+                and (chosen is None or self.matches(r, chosen))
+                and not self.matches(r, skipped)
+            ]
+        return list(found)
 
 
 RULES = Catalogue()

@@ -8,6 +8,7 @@ indicator set (``templates.LEGACY_INDICATORS``) by label text once numbering suc
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ def numbering(label: str) -> str:
     return m.lastgroup or ""
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(label: str) -> str:
     """A label without numbering, "其中:" and trailing bracketed notes."""
     s = _nfkc(label)

@@ -13,7 +13,10 @@ import click
 
 from .authoring import new_command, render_command
 from .check import check_command, rules_command
+from .export import export_command
 from .extract import extract_command
+from .query import query_group, roster_command
+from .store import finding_command, findings_command, import_command
 from .summarize import summarize_command
 
 
@@ -24,11 +27,17 @@ def main() -> None:
 
 
 main.add_command(extract_command, "extract")
+main.add_command(export_command, "export")
 main.add_command(check_command, "check")
 main.add_command(rules_command, "rules")
 main.add_command(summarize_command, "summarize")
 main.add_command(new_command, "new")
 main.add_command(render_command, "render")
+main.add_command(query_group, "query")
+main.add_command(roster_command, "roster")
+main.add_command(import_command, "import")
+main.add_command(findings_command, "findings")
+main.add_command(finding_command, "finding")
 
 __all__ = [
     "check_command",

@@ -12,6 +12,7 @@ from .. import api
 from ..errors import GongkaiError
 from ..render import SUFFIXES, render
 from ..report import CellValue, Report
+from ..store.regional import RegionSummary, summarize_region
 from ..summary import Difference, Summary, reconcile, write_contributions
 from .common import (
     USAGE,
@@ -27,6 +28,8 @@ from .common import (
     table,
     target,
 )
+from .query import open_existing
+from .store import db_options
 
 SUMMARY = OutputKind(
     {**SUFFIXES, ".json": "json"}, "json", frozenset({"docx", "pdf"}), path_required=True
@@ -87,9 +90,46 @@ def _summary_data(summary: Summary, tgt: Target) -> str | bytes:
     return render(summary.report, tgt.fmt)
 
 
+def _from_files(
+    paths: tuple[Path, ...],
+    agency: str,
+    year: int,
+    include_invalid: bool,
+    prefer: tuple[Path, ...],
+) -> tuple[Summary, list[tuple[str, str]]]:
+    files = report_files(paths)
+    try:
+        with progress(len(files), "读取报告") as advance:
+            reports, failures = api.load_reports(files, progress=advance)
+    except GongkaiError as exc:
+        fail_on(exc)
+    for path, message in failures:
+        say(f"无法读取 {path}：{message}（已跳过）")
+    try:
+        summary = api.summarize(reports, agency, year, include_invalid, prefer=prefer).summary
+    except GongkaiError as exc:
+        fail_on(exc)
+    return summary, failures
+
+
+def _show_stored(stored: RegionSummary) -> None:
+    """The reconciliation with the region's own report in the store (exit 1 on differences)."""
+    if stored.differences is None:
+        say(f"注意：{stored.note}")
+        return
+    shown = f"数据库中{stored.agency}{stored.year}年的报告（编号 {stored.published_id}）"
+    _show_differences(stored.differences, shown)
+    if stored.differences:
+        sys.exit(1)
+
+
 @click.command("summarize")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--agency", required=True, help="汇总报告的单位名称，如“某某县人民政府”。")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--agency",
+    help="汇总报告的单位名称，如“某某县人民政府”（从文件汇总时必填；"
+    "从数据库汇总时默认为 --region 所指的单位）。",
+)
 @click.option("--year", "year_text", required=True, metavar="YEAR", help="报告年度，如 2024。")
 @output_options(SUMMARY, "汇总报告")
 @click.option(
@@ -114,8 +154,19 @@ def _summary_data(summary: Summary, tgt: Target) -> str | bytes:
     "--reconcile",
     "published",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="已公布的本级汇总报告：逐格与各单位数据之和核对，有差异时退出码为 1。",
+    help="已公布的本级汇总报告：逐格与各单位数据之和核对，有差异时退出码为 1。"
+    "从数据库汇总时默认核对数据库中该单位本年度的报告。",
 )
+@click.option(
+    "--region",
+    help="从数据库汇总：地区（如 江苏省/淮安市，含下级地区）或单位名称（汇总其所属地区）。",
+)
+@click.option(
+    "--own-level",
+    is_flag=True,
+    help="从数据库汇总时只计入所属地区恰为该地区的单位（不含下级地区）。",
+)
+@db_options
 def summarize_command(
     paths: tuple[Path, ...],
     agency: str,
@@ -127,6 +178,10 @@ def summarize_command(
     include_invalid: bool,
     prefer: tuple[Path, ...],
     published: Path | None,
+    region: str | None,
+    own_level: bool,
+    db: str | None,
+    db_timeout: float | None,
 ) -> None:
     """把本级各单位同一年度的年度报告逐格相加，生成本级政府年度报告（汇总）。
 
@@ -134,7 +189,21 @@ def summarize_command(
     只汇总同一年度、同一格式的报告；有错误的报告不计入。同一单位有多份报告时只计入一份：
     --prefer 指定的文件，否则无法确定的单元格较少、警告较少、公布日期较晚的一份（见输出的说明）。
     有文件无法读取、没有找到报告文件或核对有差异时退出码为 1。
+
+    也可以不给出 PATH，而用 --region（和 --db）从数据库汇总：该地区各单位本年度的现行报告
+    逐格相加，并与数据库中本级单位（--agency）已发布的本年度报告核对。
     """
+    from_db = region is not None or db is not None
+    if from_db and paths:
+        fail("报告文件（PATH）和数据库（--db、--region）两种汇总方式只能选一种", USAGE)
+    if not from_db and not paths:
+        fail("请给出报告文件或目录，或用 --region（及 --db）从数据库汇总", USAGE)
+    if from_db and region is None:
+        fail("从数据库汇总需要用 --region 给出地区或单位", USAGE)
+    if from_db and prefer:
+        fail("--prefer 只用于从文件汇总", USAGE)
+    if not from_db and not agency:
+        fail("请用 --agency 给出汇总报告的单位名称", USAGE)
     try:
         year = api.valid_year(year_text)
     except GongkaiError as exc:
@@ -142,18 +211,17 @@ def summarize_command(
     tgt = target(SUMMARY, fmt, out) if out is not None or fmt is not None else None
     if sheet is not None:
         target(SHEET, None, sheet)
-    files = report_files(paths)
-    try:
-        with progress(len(files), "读取报告") as advance:
-            reports, failures = api.load_reports(files, progress=advance)
-    except GongkaiError as exc:
-        fail_on(exc)
-    for path, message in failures:
-        say(f"无法读取 {path}：{message}（已跳过）")
-    try:
-        summary = api.summarize(reports, agency, year, include_invalid, prefer=prefer).summary
-    except GongkaiError as exc:
-        fail_on(exc)
+    stored: RegionSummary | None = None
+    failures: list[tuple[str, str]] = []
+    if region is not None:
+        with open_existing(db, db_timeout) as store:
+            try:
+                stored = summarize_region(store, region, year, agency, include_invalid, own_level)
+            except GongkaiError as exc:
+                fail_on(exc)
+        summary = stored.summary
+    else:
+        summary, failures = _from_files(paths, agency or "", year, include_invalid, prefer)
     _show_bodies(summary, failures)
     try:
         if tgt is not None:
@@ -169,6 +237,8 @@ def summarize_command(
             _show_differences(diffs, str(published))
             if diffs:
                 sys.exit(1)
+        elif stored is not None:
+            _show_stored(stored)
     except GongkaiError as exc:
         fail_on(exc)
     if failures:

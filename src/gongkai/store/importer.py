@@ -1,0 +1,390 @@
+"""``gongkai import``: files, folders and zip bundles into the store.
+
+Idempotent (a file whose bytes are stored already is skipped by its sha256), resumable (each
+batch of readings is one transaction, so an interrupted import keeps every finished batch and the
+next run skips them), parallel (worker processes read and check; this process writes), and
+streaming (only a batch of readings is held at a time). ``reread`` re-reads every stored
+original whose newest reading is by an older reader and records what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, case, delete, func, insert, select, update
+
+from ..api import Sources, file_bytes, scan_reports
+from ..batch import Outcome, Skipped, read_many, read_one
+from ..checks import check
+from ..errors import GongkaiError
+from . import schema
+from .bodies import Bodies
+from .engine import Store, new_id, now, reader_version
+from .write import CROSS_YEAR, Pending, Prepared, prepared, store_file, store_report
+
+BATCH = 50  # readings written per transaction
+
+# Reads paths into Outcomes whose ``extra`` holds the findings (see :func:`prepare`); the
+# default runs worker processes on this machine, gongkai.store.distributed a Dask cluster.
+Reading = Callable[[list[str]], Iterator[Outcome]]
+# A re-read file: the reading it replaces (None for a file no reader could read yet) and the
+# path it was imported from.
+Origin = tuple[int | None, str]
+
+
+@dataclass
+class Imported:
+    """What an import (or re-read) did; passed to the progress callback after every file."""
+
+    run_id: int = 0
+    total: int = 0  # files to read in this run
+    done: int = 0
+    stored: int = 0
+    already: int = 0  # skipped: the same bytes were stored before
+    changed: int = 0  # re-read: readings that differ from the previous one
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
+    skipped: list[Skipped] = field(default_factory=list)  # not report files
+
+    @property
+    def ok(self) -> bool:
+        """Every file was read."""
+        return not self.failed
+
+
+def prepare(path: str | Path) -> Outcome:
+    """A worker's task: read one file (a report JSON too) and check it, but for the cross-year
+    rules, which need the stored previous year and run when the reading is written; the rows
+    to store are made here too, so that the one writing process only writes."""
+    outcome = _read_json(path) if str(path).lower().endswith(".json") else read_one(path)
+    if outcome.report is not None:
+        try:
+            found = check(outcome.report, ignore=CROSS_YEAR)
+        except Exception as exc:  # a checker defect must not lose the reading
+            found = []
+            outcome.report.warnings.append(f"检查时发生内部错误（{type(exc).__name__}）")
+        outcome.extra = prepared(outcome.report, found)
+    return outcome
+
+
+def _read_json(path: str | Path) -> Outcome:
+    from ..checks.runner import load_json
+
+    try:
+        return Outcome(str(path), load_json(Path(path)))
+    except GongkaiError as exc:
+        return Outcome(str(path), error=exc.message)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        return Outcome(str(path), error=f"报告JSON的内容不符合格式（{exc}）")
+
+
+def local_reading(
+    jobs: int | None = None, timeout: float | None = None, memory: int | None = None
+) -> Reading:
+    """Read with worker processes on this machine (one per core by default)."""
+
+    def reading(paths: list[str]) -> Iterator[Outcome]:
+        return read_many(paths, jobs, timeout=timeout, memory=memory, task=prepare)
+
+    return reading
+
+
+def import_files(
+    store: Store,
+    sources: Sources,
+    *,
+    reading: Reading | None = None,
+    progress: Callable[[Imported], None] | None = None,
+    batch: int = BATCH,
+) -> Imported:
+    """Import report files, folders and zip bundles into ``store``.
+
+    :raises GongkaiError: when no report file is found, or the database fails (batches already
+        written stay; importing again continues where this run stopped).
+    """
+    found = scan_reports(sources)
+    version = reader_version()
+    result = Imported(run_id=_start(store, "import", version), skipped=found.skipped)
+    with store.begin() as conn:
+        stored = set(conn.execute(select(schema.reports.c.file_sha256).distinct()).scalars())
+    todo: dict[str, str] = {}  # path -> sha256
+    seen: set[str] = set()
+    for f in found.files:
+        try:
+            digest = sha256(file_bytes(f, None)[0]).hexdigest()
+        except GongkaiError as exc:
+            result.failed.append((str(f), exc.message))
+            continue
+        if digest in stored or digest in seen:
+            result.already += 1
+        else:
+            seen.add(digest)
+            todo[str(f)] = digest
+    result.total = len(todo)
+    _write_all(store, (reading or local_reading())(list(todo)), todo, result, progress, batch)
+    _finish(store, result)
+    return result
+
+
+def _write_all(
+    store: Store,
+    outcomes: Iterable[Outcome],
+    hashes: dict[str, str],
+    result: Imported,
+    progress: Callable[[Imported], None] | None,
+    batch: int,
+    rereading: dict[str, Origin] | None = None,
+) -> None:
+    """Write readings in batches from a thread of its own, so that the workers go on reading
+    while a batch is written (the queue is bounded: memory stays flat)."""
+    with store.begin() as conn:
+        bodies = Bodies(conn)
+    state = Pending()
+    batches: queue.Queue[list[Outcome] | None] = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def writer() -> None:
+        while (items := batches.get()) is not None:
+            if not failure:
+                try:
+                    _write(store, bodies, state, items, hashes, result, rereading)
+                except BaseException as exc:  # handed to the reading thread, raised there
+                    failure.append(exc)
+
+    thread = threading.Thread(target=writer, name="gongkai-store-writer", daemon=True)
+    thread.start()
+    try:
+        chunk: list[Outcome] = []
+        for outcome in outcomes:
+            if failure:
+                break
+            chunk.append(outcome)
+            if len(chunk) >= batch:
+                batches.put(chunk)
+                chunk = []
+            result.done += 1
+            if progress:
+                progress(result)
+        if chunk and not failure:
+            batches.put(chunk)
+    finally:
+        batches.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _write(
+    store: Store,
+    bodies: Bodies,
+    pending: Pending,
+    outcomes: Sequence[Outcome],
+    hashes: dict[str, str],
+    result: Imported,
+    rereading: dict[str, Origin] | None,
+) -> None:
+    """One transaction: the batch's files, readings and failures, and the run's counts."""
+    version = reader_version()
+    stored, failed, changed = result.stored, list(result.failed), result.changed
+    done: list[tuple[int, int]] = []  # (old reading, new reading) of a re-read
+    with store.begin() as conn:
+        for o in outcomes:
+            sha = hashes[o.path]
+            old, shown = rereading[o.path] if rereading is not None else (None, o.path)
+            if rereading is None:  # a re-read's original is stored already
+                data = file_bytes(o.path, None)[0]
+                if sha256(data).hexdigest() != sha:
+                    failed.append((o.path, "文件在导入过程中被修改，未导入；请再次导入"))
+                    continue
+                store_file(conn, sha, Path(o.path.split("!/")[-1]).name, data)
+            if o.report is None or not isinstance(o.extra, Prepared):
+                message = o.error or "无法读取"
+                _failure(conn, sha, shown, message, version, result.run_id)
+                failed.append((shown, message))
+                continue
+            o.report.path = shown
+            reading = store_report(
+                conn,
+                bodies,
+                o.report,
+                o.extra,
+                pending,
+                sha=sha,
+                path=shown,
+                reader_version=version,
+                run_id=result.run_id,
+                replaces=old,
+            )
+            conn.execute(
+                delete(schema.failures).where(
+                    schema.failures.c.sha256 == sha, schema.failures.c.reader_version == version
+                )
+            )
+            stored += 1
+            if old is not None:
+                done.append((old, reading))
+        pending.flush(conn)
+        changed += sum(1 for old, new in done if _record_changes(conn, result.run_id, old, new))
+        conn.execute(
+            update(schema.runs)
+            .where(schema.runs.c.id == result.run_id)
+            .values(stored=stored, failed=len(failed), changed=changed, skipped=result.already)
+        )
+    result.stored, result.failed, result.changed = stored, failed, changed
+
+
+def _failure(
+    conn: Connection, sha: str, path: str, message: str, version: str, run_id: int
+) -> None:
+    f = schema.failures.c
+    conn.execute(delete(schema.failures).where(f.sha256 == sha, f.reader_version == version))
+    conn.execute(
+        insert(schema.failures).values(
+            sha256=sha, reader_version=version, path=path[-1000:], message=message, run_id=run_id
+        )
+    )
+
+
+def _start(store: Store, kind: str, version: str) -> int:
+    with store.begin() as conn:
+        return new_id(
+            conn.execute(
+                insert(schema.runs).values(
+                    kind=kind,
+                    reader_version=version,
+                    started_at=now(),
+                    files=0,
+                    stored=0,
+                    skipped=0,
+                    failed=0,
+                    changed=0,
+                )
+            )
+        )
+
+
+def _finish(store: Store, result: Imported) -> None:
+    with store.begin() as conn:
+        conn.execute(
+            update(schema.runs)
+            .where(schema.runs.c.id == result.run_id)
+            .values(
+                finished_at=now(),
+                files=result.total + result.already,
+                stored=result.stored,
+                skipped=result.already,
+                failed=len(result.failed),
+                changed=result.changed,
+            )
+        )
+
+
+# -- re-reading ----------------------------------------------------------------------------------
+
+
+def reread(
+    store: Store,
+    *,
+    reading: Reading | None = None,
+    progress: Callable[[Imported], None] | None = None,
+    batch: int = BATCH,
+) -> Imported:
+    """Re-read every stored original whose newest reading is by another reader version, with
+    this one; each new reading is stored beside the old (which stays), the changes recorded."""
+    version = reader_version()
+    result = Imported(run_id=_start(store, "reread", version))
+    r, f = schema.reports.c, schema.failures.c
+    with store.begin() as conn:
+        newest = (
+            select(r.file_sha256, func.max(r.id).label("id")).group_by(r.file_sha256).subquery()
+        )
+        stale: list[tuple[str, int | None, str]] = [
+            (row.file_sha256, row.id, row.path)
+            for row in conn.execute(
+                select(newest.c.file_sha256, newest.c.id, r.path)
+                .join(schema.reports, r.id == newest.c.id)
+                .where(r.reader_version != version)
+                .order_by(newest.c.id)
+            )
+        ]
+        # files no reader could read yet are tried again too
+        tried = select(r.file_sha256).distinct()
+        failed = conn.execute(
+            select(f.sha256, func.max(f.path))
+            .where(f.sha256.not_in(tried))
+            .group_by(f.sha256)
+            .having(func.sum(case((f.reader_version == version, 1), else_=0)) == 0)
+            .order_by(f.sha256)
+        ).all()
+        stale.extend((sha, None, path) for sha, path in failed)
+    result.total = len(stale)
+    with tempfile.TemporaryDirectory(prefix="gongkai-reread-") as tmp:
+        for start in range(0, len(stale), 200):  # a chunk of originals on disk at a time
+            hashes: dict[str, str] = {}
+            rereading: dict[str, Origin] = {}
+            with store.begin() as conn:
+                for sha, old_id, shown in stale[start : start + 200]:
+                    name, data = conn.execute(
+                        select(schema.files.c.name, schema.files.c.data).where(
+                            schema.files.c.sha256 == sha
+                        )
+                    ).one()
+                    path = os.path.join(tmp, f"{sha[:16]}-{_safe(name)}")
+                    Path(path).write_bytes(data)
+                    hashes[path], rereading[path] = sha, (old_id, shown)
+            outcomes = (reading or local_reading())(list(hashes))
+            _write_all(store, outcomes, hashes, result, progress, batch, rereading)
+            for path in hashes:
+                Path(path).unlink(missing_ok=True)
+    _finish(store, result)
+    return result
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-120:] or "file"
+
+
+def _record_changes(conn: Connection, run_id: int, old_id: int, new: int) -> bool:
+    """Record every field and cell whose reading differs; True when anything does."""
+    r, c = schema.reports.c, schema.cells.c
+    before_meta = conn.execute(select(r.agency, r.year, r.template).where(r.id == old_id)).one()
+    after_meta = conn.execute(select(r.agency, r.year, r.template).where(r.id == new)).one()
+    rows: list[dict[str, Any]] = [
+        {"name": name, "before": b, "after": a}
+        for name, b, a in zip(("agency", "year", "template"), before_meta, after_meta, strict=True)
+        if b != a
+    ]
+    cells = {}
+    for rid in (old_id, new):
+        cells[rid] = {
+            row.name: (row.number, row.text, row.ambiguous)
+            for row in conn.execute(
+                select(c.name, c.number, c.text, c.ambiguous).where(c.report_id == rid)
+            )
+        }
+    for name in sorted(set(cells[old_id]) | set(cells[new])):
+        b, a = cells[old_id].get(name), cells[new].get(name)
+        if b != a:
+            rows.append({"name": name, "before": _shown_cell(b), "after": _shown_cell(a)})
+    if rows:
+        conn.execute(
+            insert(schema.changes),
+            [{"run_id": run_id, "old_report_id": old_id, "new_report_id": new, **x} for x in rows],
+        )
+    return bool(rows)
+
+
+def _shown_cell(cell: tuple[Any, Any, Any] | None) -> Any:
+    if cell is None:
+        return None
+    number, text_, _ = cell
+    if number is not None:
+        return int(number) if float(number).is_integer() else number
+    return text_
