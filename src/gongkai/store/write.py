@@ -118,7 +118,7 @@ def prepared(rep: Report, found: Sequence[Finding]) -> Prepared:
 
 
 CELL_COLUMNS = [c.name for c in schema.cells.columns]
-RECENT = 20_000  # readings kept in memory for the next year's cross-year checks
+RECENT = 1_000  # readings kept in memory for the next year's cross-year checks (~50 MB)
 
 
 @dataclass
