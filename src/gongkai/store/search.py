@@ -5,15 +5,16 @@ search segments it. The standard answer for CJK search (Lucene's CJKAnalyzer doe
 overlapping character bigrams: "政府信息" is indexed as "政府 府信 信息", and a query is the
 phrase of its own bigrams, so any run of two or more characters is found wherever it occurs.
 Latin letters and digits are whole lower-case words. The same tokens feed FTS5 (SQLite) and a
-GIN index on ``to_tsvector('simple', tokens)`` (PostgreSQL).
+GIN index on a stored column ``search = to_tsvector('simple', tokens)`` (PostgreSQL).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, cast, func, literal_column, text
+from sqlalchemy import ColumnElement, bindparam, cast, literal_column, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 
 from . import schema
@@ -69,4 +70,5 @@ def matches(query: str, dialect: str) -> ColumnElement[bool] | None:
     return VECTOR.op("@@")(cast(bindparam("q", " & ".join(terms)), TSQUERY))
 
 
-VECTOR = func.to_tsvector(literal_column("'simple'"), schema.sections.c.tokens)
+# The stored column search = to_tsvector('simple', tokens) (PostgreSQL only: not in schema.py).
+VECTOR: ColumnElement[Any] = literal_column("sections.search")
