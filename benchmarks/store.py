@@ -210,8 +210,17 @@ def query_latency(db: str, label: str) -> None:
 # How each copied table's columns change in the k-th copy (other columns are copied as they are).
 _SHIFT = {"id": None, "body_id": "body_id + :b * :k", "report_id": "report_id + :r * :k"}
 _COPY = {
+    # the k-th copy lies in provinces of its own ("河北省#3/…"): 100,000 reports are a whole
+    # country's bodies, each city and province of the usual size
     "bodies": (
-        {"id": "id + :b * :k", "name": "name || '#' || :k", "parent_id": "NULL"},
+        {
+            "id": "id + :b * :k",
+            "name": "name || '#' || :k",
+            "parent_id": "NULL",
+            "region": "CASE WHEN instr(region, '/') > 0 THEN substr(region, 1, instr(region, "
+            "'/') - 1) || '#' || :k || substr(region, instr(region, '/')) "
+            "ELSE region || '#' || :k END",
+        },
         "id <= :b",
     ),
     "body_names": ({"name": "name || '#' || :k"}, "body_id <= :b"),
@@ -301,6 +310,9 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=10_000)
     ap.add_argument("--scale", type=int, default=10)
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument(
+        "--queries-only", action="store_true", help="reuse WORK_DIR/runs/all.db from a run before"
+    )
     args = ap.parse_args()
     work = Path(args.work)
     corpus = work / f"corpus-{args.n}"
@@ -310,8 +322,9 @@ def main() -> None:
         print(f"generating {args.n} reports in {corpus} …", flush=True)
         generate(corpus, n=args.n)
     runs = work / "runs"
-    shutil.rmtree(runs, ignore_errors=True)
-    runs.mkdir(parents=True)
+    if not args.queries_only:
+        shutil.rmtree(runs, ignore_errors=True)
+    runs.mkdir(parents=True, exist_ok=True)
     cluster = None
     pg_import = pg_small = pg_large = None
     if not args.skip_postgres:
@@ -320,7 +333,7 @@ def main() -> None:
         cluster = Cluster.start()
         pg_import, pg_small, pg_large = (cluster.fresh_database() for _ in range(3))
     try:
-        db = import_rates(corpus, runs, pg_import)
+        db = str(runs / "all.db") if args.queries_only else import_rates(corpus, runs, pg_import)
         with open_store(db) as store:
             for year in range(2019, 2026):  # every body is expected every year; 2025 is missing
                 import_roster(store, corpus / "roster.csv", year=year)
