@@ -352,3 +352,18 @@ def test_import_on_a_dask_local_cluster(tmp_path: Path) -> None:
     assert "garbage.pdf：" in proc.stderr
     assert "已导入 2 份报告，1 个文件无法读取" in proc.stderr
     assert counts(f"sqlite:///{db}")["reports"] == 2
+
+
+@pytest.mark.parametrize(
+    "args", [["findings"], ["finding", "1", "--fix"], ["query", "missing", "--year", "2024"]]
+)
+def test_reading_verbs_refuse_a_missing_database_and_create_none(
+    tmp_path: Path, args: list[str]
+) -> None:
+    db = tmp_path / "typo.db"
+    from gongkai.cli import main
+
+    result = CliRunner().invoke(main, [*args, "--db", str(db)])
+    assert result.exit_code == 1
+    assert "数据库文件不存在" in result.output
+    assert not db.exists()

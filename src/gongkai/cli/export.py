@@ -11,8 +11,8 @@ import click
 from ..errors import GongkaiError
 from ..store.exporter import FORMATS, SHAPES, SUFFIXES, export
 from .common import OutputKind, fail_on, output_options, say, target
-from .query import open_existing, parse_year
-from .store import db_options
+from .query import parse_year
+from .store import db_options, open_db
 
 EXPORT = OutputKind(SUFFIXES, "csv", binary=frozenset(FORMATS), path_required=True)
 
@@ -62,7 +62,7 @@ def export_command(
     tgt = target(EXPORT, fmt, out)
     assert tgt.path is not None  # path_required: target() refused a missing -o
     year = parse_year(year_text) if year_text else None
-    with open_existing(db, db_timeout) as store:
+    with open_db(db, db_timeout, create=False) as store:
         try:
             written = export(
                 store, tgt.path, tgt.fmt, shape, year, region, not all_versions, labels

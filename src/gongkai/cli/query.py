@@ -19,7 +19,6 @@ import click
 from ..api import valid_year
 from ..errors import GongkaiError
 from ..output import csv_text, xlsx_bytes, xlsx_workbook
-from ..store import Store, database_url
 from ..store.queries import body_years, missing, region_reports
 from ..store.rates import RATES, figures
 from ..store.roster import import_roster
@@ -31,16 +30,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Without -o or -f the rows are a table on the terminal (tab-separated lines in a pipe).
 QUERY = OutputKind({".json": "json", ".csv": "csv", ".xlsx": "xlsx"}, "表格", frozenset({"xlsx"}))
-
-
-def open_existing(db: str | None, timeout: float | None, create: bool = False) -> Store:
-    """Open the store; a SQLite file that does not exist is refused unless ``create`` (a query
-    must not leave an empty database behind)."""
-    url = database_url(db)
-    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else None
-    if not create and path and path != ":memory:" and not Path(path).exists():
-        fail(f"数据库文件不存在：{path}（请先用 gongkai import 导入报告）")
-    return open_db(db, timeout)
 
 
 def year_option(required: bool = True, many: bool = False) -> Callable[[F], F]:
@@ -151,7 +140,7 @@ def body_command(
     """一个单位的历年报告：NAME 为单位名称（任一写法）或编号。"""
 
     def run() -> Listing:
-        with open_existing(db, db_timeout) as store:
+        with open_db(db, db_timeout, create=False) as store:
             h = body_years(store, name)
         place = "，".join(x for x in (h.level, h.region, h.parent and f"上级：{h.parent}") if x)
         also = "、".join(h.names[1:])
@@ -193,7 +182,7 @@ def region_command(
     year = parse_year(year_text)
 
     def run() -> Listing:
-        with open_existing(db, db_timeout) as store:
+        with open_db(db, db_timeout, create=False) as store:
             found = region_reports(store, year, region, level, errors_only)
         rows = [[getattr(r, k) for k in _REPORT_KEYS] for r in found]
         title = f"{region or '全部地区'}{year}年报告：{len(found)}份"
@@ -226,7 +215,7 @@ def missing_command(
     year = parse_year(year_text)
 
     def run() -> Listing:
-        with open_existing(db, db_timeout) as store:
+        with open_db(db, db_timeout, create=False) as store:
             found = missing(store, year, region)
         rows = [[getattr(m, k) for k in _MISSING_KEYS] for m in found]
         title = f"{region or '全部地区'}{year}年未报送：{len(found)}个单位"
@@ -274,7 +263,7 @@ def figures_command(
         fail("请用 --body 给出单位，或用 --region 给出地区（二者选一）", USAGE)
 
     def run() -> Listing:
-        with open_existing(db, db_timeout) as store:
+        with open_db(db, db_timeout, create=False) as store:
             found = figures(store, years, wanted, bodies or None, region)
         rows = [[getattr(f, k) for k in _FIGURE_KEYS] for f in found]
         title = f"{'、'.join(map(str, years))}年数据：{len(found)}行"
@@ -313,7 +302,7 @@ def search_command(
     year = parse_year(year_text) if year_text else None
 
     def run() -> Listing:
-        with open_existing(db, db_timeout) as store:
+        with open_db(db, db_timeout, create=False) as store:
             found = search_sections(store, text, year, region, limit)
         rows = [[getattr(h, k) for k in _HIT_KEYS] for h in found]
         title = f"检索“{text}”：{len(found)}处" + ("（已达上限）" if len(found) == limit else "")
@@ -368,7 +357,7 @@ def roster_command(
     """
     year = parse_year(year_text) if year_text else None
     who = actor or _user()
-    with open_existing(db, db_timeout, create=True) as store:
+    with open_db(db, db_timeout) as store:
         try:
             result = import_roster(store, file, year, who)
         except GongkaiError as exc:
@@ -391,4 +380,4 @@ def _user() -> str:
         return "cli"
 
 
-__all__ = ["open_existing", "query_group", "roster_command"]
+__all__ = ["query_group", "roster_command"]

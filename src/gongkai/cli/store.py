@@ -22,7 +22,15 @@ import click
 from .. import output
 from ..checks.catalogue import SEVERITY_LABELS
 from ..errors import GongkaiError
-from ..store import Imported, Store, import_files, list_findings, local_reading, open_store
+from ..store import (
+    Imported,
+    Store,
+    database_url,
+    import_files,
+    list_findings,
+    local_reading,
+    open_store,
+)
 from ..store import reread as reread_files
 from ..store.findings import STATUSES, set_status
 from ..store.importer import Reading
@@ -70,8 +78,13 @@ def db_options(func: F) -> F:
     return func
 
 
-def open_db(db: str | None, timeout: float | None) -> Store:
-    """The store, or exit 1 with the database's Chinese message."""
+def open_db(db: str | None, timeout: float | None, create: bool = True) -> Store:
+    """The store, or exit 1 with the database's Chinese message. Without ``create`` a SQLite
+    file that does not exist is refused (a query must not leave an empty database behind)."""
+    url = database_url(db)
+    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else None
+    if not create and path and path != ":memory:" and not Path(path).exists():
+        fail(f"数据库文件不存在：{path}（请先用 gongkai import 导入报告）")
     try:
         return open_store(db) if timeout is None else open_store(db, timeout=timeout)
     except GongkaiError as exc:
@@ -321,7 +334,7 @@ def findings_command(
     """列出数据库中各报告当前版本的检查结果（不含不适用的规则），可按报告、机关、年度、
     处理状态和严重程度筛选。CSV/XLSX 的第一行为字段名，第二行为中文列名。"""
     tgt = target(FINDINGS, fmt, out)
-    store = open_db(db, db_timeout)
+    store = open_db(db, db_timeout, create=False)
     try:
         rows = list_findings(store, report, body, year, status, severity)
     except GongkaiError as exc:
@@ -383,7 +396,7 @@ def finding_command(
             actor = getpass.getuser()
         except Exception:  # no user name in this environment (e.g. a container)
             fail("无法得知当前用户名，请用 --by 说明操作人", USAGE)
-    store = open_db(db, db_timeout)
+    store = open_db(db, db_timeout, create=False)
     try:
         done = set_status(store, finding_id, chosen[0], actor, reason)
     except GongkaiError as exc:

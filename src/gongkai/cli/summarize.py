@@ -28,8 +28,7 @@ from .common import (
     table,
     target,
 )
-from .query import open_existing
-from .store import db_options
+from .store import db_options, open_db
 
 SUMMARY = OutputKind(
     {**SUFFIXES, ".json": "json"}, "json", frozenset({"docx", "pdf"}), path_required=True
@@ -214,7 +213,7 @@ def summarize_command(
     stored: RegionSummary | None = None
     failures: list[tuple[str, str]] = []
     if region is not None:
-        with open_existing(db, db_timeout) as store:
+        with open_db(db, db_timeout, create=False) as store:
             try:
                 stored = summarize_region(store, region, year, agency, include_invalid, own_level)
             except GongkaiError as exc:
