@@ -22,7 +22,7 @@ from . import schema
 _RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)|([0-9a-z]+)")
 
 
-def _runs(value: str) -> list[tuple[str, bool]]:
+def runs(value: str) -> list[tuple[str, bool]]:
     """The text's CJK runs and word runs, in order (True for CJK)."""
     folded = unicodedata.normalize("NFKC", value).lower()
     return [(m.group(1) or m.group(2), m.group(1) is not None) for m in _RUNS.finditer(folded)]
@@ -31,7 +31,7 @@ def _runs(value: str) -> list[tuple[str, bool]]:
 def tokens(value: str) -> str:
     """The index text: CJK bigrams (a lone character as itself) and words, space-separated."""
     out: list[str] = []
-    for run, cjk in _runs(value):
+    for run, cjk in runs(value):
         if cjk and len(run) > 1:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
         else:
@@ -41,7 +41,7 @@ def tokens(value: str) -> str:
 
 def query_terms(value: str) -> list[list[str]]:
     """The query as phrases of tokens (every phrase must occur); [] for nothing searchable."""
-    return [tokens(run).split() for run, _ in _runs(value)]
+    return [tokens(run).split() for run, _ in runs(value)]
 
 
 def matches(query: str, dialect: str) -> ColumnElement[bool] | None:

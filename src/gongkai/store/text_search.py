@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from ..errors import GongkaiError
 from . import schema
 from .engine import Store
 from .queries import B, R, of_region
-from .search import matches
+from .search import matches, runs
 
 EXCERPT = 40  # characters shown on each side of a search hit
 
@@ -85,9 +84,6 @@ def search_sections(
     ]
 
 
-_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
-
-
 def excerpt(text: str, query: str, width: int = EXCERPT) -> str:
     """The text around the first occurrence of the query's longest word, whitespace folded,
     with "…" where it is cut."""
@@ -97,13 +93,13 @@ def excerpt(text: str, query: str, width: int = EXCERPT) -> str:
         for f in unicodedata.normalize("NFKC", ch).lower():
             folded.append(f)
             where.append(i)
-    runs = _RUN.findall(unicodedata.normalize("NFKC", query).lower())
-    hit = "".join(folded).find(max(runs, key=len)) if runs else -1
+    words = [run for run, _ in runs(query)]  # the query folded as the index folds it
+    hit = "".join(folded).find(max(words, key=len)) if words else -1
     if hit < 0:
         start, end = 0, min(len(text), 2 * width)
     else:
         at = where[hit]
-        start, end = max(0, at - width), min(len(text), at + len(max(runs, key=len)) + width)
+        start, end = max(0, at - width), min(len(text), at + len(max(words, key=len)) + width)
     shown = " ".join(text[start:end].split())
     return ("…" if start > 0 else "") + shown + ("…" if end < len(text) else "")
 
