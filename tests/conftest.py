@@ -11,6 +11,8 @@ import pytest
 from corpus_util import LOCAL_CORPUS
 from pg import Cluster, PostgresUnavailable, free_port, make_url
 
+pytest_plugins = ["web_util"]  # the web app's fixtures (web_store, app, admin)
+
 
 @pytest.fixture
 def corpus_dir() -> Path:

@@ -18,6 +18,7 @@ from .extract import extract_command
 from .query import query_group, roster_command
 from .store import finding_command, findings_command, import_command
 from .summarize import summarize_command
+from .web import serve_command, user_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,6 +39,8 @@ main.add_command(roster_command, "roster")
 main.add_command(import_command, "import")
 main.add_command(findings_command, "findings")
 main.add_command(finding_command, "finding")
+main.add_command(serve_command, "serve")
+main.add_command(user_group, "user")
 
 __all__ = [
     "check_command",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from ..checks.bodies import normalise, same_body
 from ..errors import GongkaiError
 from . import schema
+from .access import Scope
 from .engine import Store
 from .roster import normalise_region
 
@@ -248,12 +249,14 @@ def region_reports(
     region: str | None = None,
     level: str | None = None,
     errors_only: bool = False,
+    scope: Scope | None = None,
 ) -> list[RegionReport]:
     """The current reports of ``year`` of the bodies in ``region`` (all bodies without one),
     ordered by region and body name.
 
     :param level: only bodies of this level (省 / 市 / 县 / 乡镇 / 部门, or an alias).
     :param errors_only: only reports in which the checks found errors.
+    :param scope: only the bodies a user may see.
     """
     from .roster import normalise_level
 
@@ -282,6 +285,8 @@ def region_reports(
         query = query.where(B.level == normalise_level(level))
     if errors_only:
         query = query.where(R.errors > 0)
+    if scope is not None and not scope.everything:
+        query = query.where(scope.bodies())
     with store.begin() as conn:
         rows = conn.execute(query.order_by(B.region, B.name, R.id)).all()
     return [
@@ -304,7 +309,9 @@ def region_reports(
     ]
 
 
-def missing(store: Store, year: int, region: str | None = None) -> list[MissingBody]:
+def missing(
+    store: Store, year: int, region: str | None = None, scope: Scope | None = None
+) -> list[MissingBody]:
     """The bodies the roster expects to report in ``year`` with no report of that year stored
     (any version), ordered by region and name."""
     ro = schema.roster.c
@@ -319,6 +326,8 @@ def missing(store: Store, year: int, region: str | None = None) -> list[MissingB
     )
     if region:
         query = query.where(ro.body_id.in_(select(B.id).where(in_region(region))))
+    if scope is not None and not scope.everything:
+        query = query.where(scope.bodies())
     with store.begin() as conn:
         rows = conn.execute(query.order_by(B.region, B.name)).all()
     return [

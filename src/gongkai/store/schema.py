@@ -211,3 +211,25 @@ changes = Table(
     Column("after", JSON),
 )
 Index("ix_changes_run", changes.c.run_id)
+
+# People who use the web app. Roles: admin; supervisor (a region); agency (one body); viewer.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("role", String(20), nullable=False),
+    Column("region", String(400)),  # a supervisor's (or viewer's) region path; None: all
+    Column("body_id", Integer, ForeignKey("bodies.id")),  # an agency user's body
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The installation's own settings (the key that signs session cookies).
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
