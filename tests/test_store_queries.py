@@ -17,6 +17,8 @@ from corpus_util import LOCAL_CORPUS, SHARED_CORPUS
 from gongkai import api
 from gongkai.errors import GongkaiError
 from gongkai.store import Store, import_files, open_store
+from gongkai.store.findings import set_status
+from gongkai.store.listing import list_findings
 from gongkai.store.queries import body_years, missing, on_time, region_reports
 from gongkai.store.rates import RATES, figures
 from gongkai.store.regional import summarize_region
@@ -264,6 +266,23 @@ def test_region_summary_equals_summarize_over_the_same_files(store: Store) -> No
     by_body = summarize_region(store, "淮安市人民政府", 2024)
     assert (by_body.region, by_body.agency) == ("江苏省/淮安市", "淮安市人民政府")
     assert by_body.differences == expected
+
+
+def test_region_summary_follows_peoples_decisions_on_findings(store: Store) -> None:
+    """p001 (洪泽区 2023) has arithmetic errors: left out of the sum, until a supervisor
+    dismisses them (the stored findings decide; nothing is checked again)."""
+    with pytest.raises(GongkaiError, match="检查发现"):
+        summarize_region(store, "江苏省/淮安市", 2023, agency="淮安市人民政府")
+    errors = [f["id"] for f in list_findings(store, body="洪泽区", year=2023, severity="error")]
+    assert errors
+    try:
+        for fid in errors:
+            set_status(store, fid, "dismissed", "tester", "核实后原文无误")
+        made = summarize_region(store, "江苏省/淮安市", 2023, agency="淮安市人民政府")
+        assert made.summary.report.requests["new"][6].value == label("p001")["requests"]["new"][6]
+    finally:
+        for fid in errors:
+            set_status(store, fid, "open", "tester")
 
 
 def test_region_summary_problems_are_clear_errors(store: Store) -> None:

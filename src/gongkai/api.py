@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .authoring.document import RenderResult
     from .batch import Outcome, Scan
     from .checks import Batch
+    from .checks.catalogue import Finding
     from .summary import Summary
 
 FIRST_YEAR = 2008  # the Regulations took effect on 1 May 2008: the first annual reports
@@ -292,6 +293,7 @@ def summarize(
     include_invalid: bool = False,
     progress: Callable[[Outcome], None] | None = None,
     prefer: Sequence[str | Path] = (),
+    findings: Sequence[list[Finding]] | None = None,
 ) -> Summarized:
     """Add up a region's bodies' reports cell by cell (``gongkai summarize``).
 
@@ -302,6 +304,8 @@ def summarize(
     :param prefer: files to count when a body has several reports (by default the better
         reading: fewer undecided cells, then fewer inferred cells, then fewer warnings, then
         the later publication date); each body's kept copy and why is in its ``reason``.
+    :param findings: with :class:`Report` objects, each one's findings when already known
+        (see :func:`gongkai.summary.summarize`).
     :returns: the :class:`gongkai.summary.Summary` and the files that could not be read.
     :raises GongkaiError: for an implausible year or when no report file is found.
     """
@@ -317,7 +321,7 @@ def summarize(
     else:
         paths = [i for i in items if not isinstance(i, Report)]
         reports, failures = load_reports(paths, progress)
-    return Summarized(add_up(reports, agency, chosen, include_invalid, prefer), failures)
+    return Summarized(add_up(reports, agency, chosen, include_invalid, prefer, findings), failures)
 
 
 class Summarized:

@@ -15,6 +15,7 @@ from .authoring import new_command, render_command
 from .check import check_command, rules_command
 from .export import export_command
 from .extract import extract_command
+from .ledger import ledger_group
 from .query import query_group, roster_command
 from .store import finding_command, findings_command, import_command
 from .summarize import summarize_command
@@ -41,6 +42,7 @@ main.add_command(findings_command, "findings")
 main.add_command(finding_command, "finding")
 main.add_command(serve_command, "serve")
 main.add_command(user_group, "user")
+main.add_command(ledger_group, "ledger")
 
 __all__ = [
     "check_command",

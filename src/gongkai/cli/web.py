@@ -40,7 +40,7 @@ def serve_command(
         if not has_users(store):
             password = secrets.token_urlsafe(9)
             add_user(store, "admin", password, "admin", actor="gongkai serve")
-            say(f"已创建管理员账户：用户名 admin，初始密码 {password}（请登录后在“管理”页修改）")
+            say(f"已创建管理员账户：用户名 admin，初始密码 {password} （请登录后在“管理”页修改）")
         app = create_app(store, anonymous=public, https_only=https_only)
     except GongkaiError as exc:
         fail_on(exc)

@@ -143,9 +143,11 @@ class Calendar:
     def __init__(self, entries: Iterable[CalendarEntry] = ()) -> None:
         self._entries: dict[date, CalendarEntry] = {}
         self._days: list[date] = []  # sorted keys of _entries
+        self._sorted: list[CalendarEntry] = []  # its values in the same order
         self._years: set[int] = set()
-        self._base = 0  # ordinal of the table's first day
+        self._base, self._top = 1, 0  # ordinals of the table's first and last day
         self._cum = array("l")  # _cum[i] = working days in [base, base + i]
+        self._sure = (1, 0)  # ordinals of a span of days all known (the fast path)
         self.version = 0  # bumped by every add: cached deadlines are stale when it changes
         self.add(entries)
 
@@ -157,8 +159,7 @@ class Calendar:
         return frozenset(self._years)
 
     def entries(self, year: int | None = None) -> Iterator[CalendarEntry]:
-        for d in self._days:
-            e = self._entries[d]
+        for e in self._sorted:
             if year is None or e.year == year:
                 yield e
 
@@ -190,9 +191,13 @@ class Calendar:
             return added
         self._entries.update(new)
         self._days = sorted(self._entries)
+        self._sorted = [self._entries[d] for d in self._days]
         self._years.update(e.year for e in new.values())
         self.version += 1
-        self._cum = array("l")  # rebuilt lazily over the new years
+        self._cum, self._base, self._top = array("l"), 1, 0  # rebuilt lazily
+        first, last = min(self._years), max(self._years)
+        if len(self._years) == last - first + 1:  # contiguous: known up to 28 December
+            self._sure = (date(first, 1, 1).toordinal(), date(last, 12, 28).toordinal())
         return added
 
     # -- loading and saving -------------------------------------------------------------------
@@ -229,18 +234,17 @@ class Calendar:
 
     def _ensure(self, first: date, last: date) -> None:
         """Make the table cover [first, last]: whole years, with room around the loaded ones."""
+        if self._base <= first.toordinal() and last.toordinal() <= self._top:
+            return
         lo = date(max(1, min(first.year, *self._years, 9999) - 1), 1, 1).toordinal()
         top = max(last.year, *self._years, 1) + 5
         if top > 9999:
             raise CalendarError("日期超出可计算范围（公元 9999 年）")
         hi = date(top, 12, 31).toordinal()
-        if self._cum and self._base <= lo and self._base + len(self._cum) - 1 >= hi:
-            return
         if self._cum:  # keep the old span too: a table only grows until the next add
-            lo = min(lo, self._base)
-            hi = max(hi, self._base + len(self._cum) - 1)
+            lo, hi = min(lo, self._base), max(hi, self._top)
         flags = (self._workday(date.fromordinal(o)) for o in range(lo, hi + 1))
-        self._base = lo
+        self._base, self._top = lo, hi
         self._cum = array("l", accumulate(int(f) for f in flags))
 
     def count(self, a: date, b: date) -> int:
@@ -265,7 +269,7 @@ class Calendar:
         due = date.fromordinal(self._base + j)
         lo = bisect_right(self._days, start)
         hi = bisect_right(self._days, due, lo)
-        crossed = tuple(self._entries[d] for d in self._days[lo:hi])
+        crossed = tuple(self._sorted[lo:hi])
         return DueDate(start, n, due, crossed, self.uncertainty(start, due))
 
     def uncertainty(self, start: date, end: date) -> str | None:
@@ -276,6 +280,8 @@ class Calendar:
         provisional until the next year is loaded.
         """
         if end <= start:
+            return None
+        if self._sure[0] <= start.toordinal() + 1 and end.toordinal() <= self._sure[1]:
             return None
         first = start + timedelta(1)
         missing = [y for y in range(first.year, end.year + 1) if y not in self._years]

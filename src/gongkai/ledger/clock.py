@@ -131,7 +131,8 @@ class Clock:
     third_party_due: date | None
     answered: date | None
     outcome: str | None
-    late_by: int  # working days the answer came after the due date
+    late: bool  # answered after the due date
+    late_by: int  # working days counted beyond the period (0 for a rest day just after it)
     provisional: str | None
     timeline: tuple[TimelineEntry, ...] = field(repr=False)
 
@@ -215,9 +216,9 @@ def run_clock(
             answered = ev
             continue
         _apply(run, ev, notice.due)
-    late_by = 0
+    late, late_by = False, 0
     if answered is not None:
-        late_by = _answer(run, answered, received)
+        late, late_by = _answer(run, answered, received)
         state, days_left = State.ANSWERED, None
     elif run.awaiting_correction:
         state, days_left = State.AWAITING_CORRECTION, None
@@ -252,6 +253,7 @@ def run_clock(
         third_party_due=run.third_party_due,
         answered=answered.day if answered else None,
         outcome=answered.outcome if answered else None,
+        late=late,
         late_by=late_by,
         provisional=run.provisional if running else None,
         timeline=tuple(sorted(run.lines, key=lambda t: t.day)),
@@ -331,21 +333,34 @@ def _apply(run: _Run, ev: Event, notice_due: date) -> None:
         run.say(day, f"延长答复期限 {ev.days} 个工作日（第三十三条{by}）：{when}{warn}", dd)
 
 
-def _answer(run: _Run, ev: Event, received: date) -> int:
-    """Record the answer; the working days it came late (0 when in time)."""
+def _answer(run: _Run, ev: Event, received: date) -> tuple[bool, int]:
+    """Record the answer: whether it came late, and by how many working days."""
     what = f"（{ev.outcome}）" if ev.outcome else ""
     if ev.kind is EventKind.ON_THE_SPOT:
         if ev.day != received:
             raise ClockError(f"当场答复应在收到申请之日 {_dated(received)}，收到 {_dated(ev.day)}")
         run.due, run.provisional = received, None
         run.say(ev.day, f"当场答复{what}：{_dated(ev.day)}（第三十三条第一款）")
-        return 0
+        return False, 0
     if run.awaiting_correction:
         run.say(ev.day, f"答复{what}：{_dated(ev.day)}（补正期间作出）")
-        return 0
-    # Late = working days counted beyond the period: paused days never make an answer late.
+        return False, 0
+    # Counted beyond the period: days paused for consultation never make an answer late.
+    running = run.anchor is not None
     used = run.used + (run.cal.count(run.anchor, ev.day) if run.anchor else 0)
-    late = max(0, used - run.period)
-    verdict = f"逾期 {late} 个工作日" if late else "在期限内"
-    run.say(ev.day, f"答复{what}：{_dated(ev.day)}，届满日 {_dated(run.due or ev.day)}，{verdict}")
-    return late
+    late_by = max(0, used - run.period)
+    late = late_by > 0 or (running and run.due is not None and ev.day > run.due)
+    # Answered: only the days up to the answer matter, not those to a due date after it.
+    run.provisional = run.cal.uncertainty(run.anchor, ev.day) if run.anchor else None
+    if not running:  # answered while paused: the due date before the pause no longer holds
+        run.due = run.provisional = None
+    verdict = (
+        f"逾期 {late_by} 个工作日"
+        if late_by
+        else "晚于届满日（其间无工作日）"
+        if late
+        else "在期限内"
+    )
+    due = f"届满日 {_dated(run.due)}" if running and run.due else f"期限 {run.period} 个工作日"
+    run.say(ev.day, f"答复{what}：{_dated(ev.day)}，{due}，{verdict}")
+    return late, late_by

@@ -132,6 +132,7 @@ def _sqlite_engine(url: str, database: str | None, timeout: float) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cur.execute("PRAGMA cache_size=-32768")  # 32 MB of pages: listings re-read few from disk
         cur.close()
 
     return engine

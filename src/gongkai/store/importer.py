@@ -13,7 +13,7 @@ import os
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
@@ -40,6 +40,23 @@ Reading = Callable[[list[str]], Iterator[Outcome]]
 Origin = tuple[int | None, str]
 
 
+@dataclass(slots=True)
+class FileResult:
+    """One file's fate in an import: ``stored`` (the new reading's id, its error and warning
+    counts), ``duplicate`` (its bytes were stored already: the newest reading of them) or
+    ``failed`` (the Chinese message)."""
+
+    path: str
+    status: str  # stored | duplicate | failed
+    report_id: int | None = None
+    message: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    sha256: str | None = None
+    agency: str | None = None  # as read (stored files)
+    year: int | None = None
+
+
 @dataclass
 class Imported:
     """What an import (or re-read) did; passed to the progress callback after every file."""
@@ -52,6 +69,7 @@ class Imported:
     changed: int = 0  # re-read: readings that differ from the previous one
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
     skipped: list[Skipped] = field(default_factory=list)  # not report files
+    files: list[FileResult] = field(default_factory=list)  # each file's fate, as decided
 
     @property
     def ok(self) -> bool:
@@ -103,8 +121,12 @@ def import_files(
     reading: Reading | None = None,
     progress: Callable[[Imported], None] | None = None,
     batch: int = BATCH,
+    names: Mapping[str, str] | None = None,
 ) -> Imported:
     """Import report files, folders and zip bundles into ``store``.
+
+    :param names: the name to record for a source file (and the members of a zip), when it is
+        not its path: a web upload's temporary file → the name its uploader gave.
 
     :raises GongkaiError: when no report file is found, or the database fails (batches already
         written stay; importing again continues where this run stopped).
@@ -121,16 +143,49 @@ def import_files(
             digest = sha256(file_bytes(f, None)[0]).hexdigest()
         except GongkaiError as exc:
             result.failed.append((str(f), exc.message))
+            result.files.append(FileResult(str(f), "failed", message=exc.message))
             continue
         if digest in stored or digest in seen:
             result.already += 1
+            result.files.append(FileResult(str(f), "duplicate", sha256=digest))
         else:
             seen.add(digest)
             todo[str(f)] = digest
     result.total = len(todo)
-    _write_all(store, (reading or local_reading())(list(todo)), todo, result, progress, batch)
+    shown = _renamer(names) if names else None
+    _write_all(
+        store, (reading or local_reading())(list(todo)), todo, result, progress, batch, None, shown
+    )
     _finish(store, result)
+    _duplicates_found(store, result)
     return result
+
+
+def _renamer(names: Mapping[str, str]) -> Callable[[str], str]:
+    def rename(path: str) -> str:
+        top, sep, member = path.partition("!/")
+        return names.get(top, top) + sep + member
+
+    return rename
+
+
+def _duplicates_found(store: Store, result: Imported) -> None:
+    """Point each duplicate at the newest reading of its bytes (one query per 500 of them)."""
+    dups = [f for f in result.files if f.status == "duplicate"]
+    newest = {f.sha256: f.report_id for f in result.files if f.status == "stored"}
+    wanted = sorted({str(f.sha256) for f in dups} - set(newest))
+    r = schema.reports.c
+    for start in range(0, len(wanted), 500):
+        with store.begin() as conn:
+            newest.update(
+                conn.execute(
+                    select(r.file_sha256, func.max(r.id))
+                    .where(r.file_sha256.in_(wanted[start : start + 500]))
+                    .group_by(r.file_sha256)
+                ).all()
+            )
+    for f in dups:
+        f.report_id = newest.get(f.sha256)
 
 
 def _write_all(
@@ -141,6 +196,7 @@ def _write_all(
     progress: Callable[[Imported], None] | None,
     batch: int,
     rereading: dict[str, Origin] | None = None,
+    shown: Callable[[str], str] | None = None,
 ) -> None:
     """Write readings in batches from a thread of its own, so that the workers go on reading
     while a batch is written (the queue is bounded: memory stays flat)."""
@@ -154,7 +210,7 @@ def _write_all(
         while (items := batches.get()) is not None:
             if not failure:
                 try:
-                    _write(store, bodies, state, items, hashes, result, rereading)
+                    _write(store, bodies, state, items, hashes, result, rereading, shown)
                 except BaseException as exc:  # handed to the reading thread, raised there
                     failure.append(exc)
 
@@ -189,25 +245,32 @@ def _write(
     hashes: dict[str, str],
     result: Imported,
     rereading: dict[str, Origin] | None,
+    rename: Callable[[str], str] | None = None,
 ) -> None:
     """One transaction: the batch's files, readings and failures, and the run's counts."""
     version = reader_version()
     stored, failed, changed = result.stored, list(result.failed), result.changed
     done: list[tuple[int, int]] = []  # (old reading, new reading) of a re-read
+    files: list[FileResult] = []
     with store.begin() as conn:
         for o in outcomes:
             sha = hashes[o.path]
             old, shown = rereading[o.path] if rereading is not None else (None, o.path)
+            if rename is not None:
+                shown = rename(shown)
             if rereading is None:  # a re-read's original is stored already
                 data = file_bytes(o.path, None)[0]
                 if sha256(data).hexdigest() != sha:
                     failed.append((o.path, "文件在导入过程中被修改，未导入；请再次导入"))
+                    files.append(FileResult(o.path, "failed", message=failed[-1][1], sha256=sha))
                     continue
-                store_file(conn, sha, Path(o.path.split("!/")[-1]).name, data)
+                store_file(conn, sha, Path(shown.split("!/")[-1]).name, data)
             if o.report is None or not isinstance(o.extra, Prepared):
                 message = o.error or "无法读取"
                 _failure(conn, sha, shown, message, version, result.run_id)
                 failed.append((shown, message))
+                path = o.path if rereading is None else shown
+                files.append(FileResult(path, "failed", message=message, sha256=sha))
                 continue
             o.report.path = shown
             reading = store_report(
@@ -228,9 +291,14 @@ def _write(
                 )
             )
             stored += 1
+            files.append(
+                FileResult(o.path if rereading is None else shown, "stored", reading, sha256=sha)
+            )
+            files[-1].agency, files[-1].year = o.report.agency, o.report.year
             if old is not None:
                 done.append((old, reading))
         pending.flush(conn)
+        _counts(conn, files)
         changed += sum(1 for old, new in done if _record_changes(conn, result.run_id, old, new))
         conn.execute(
             update(schema.runs)
@@ -238,6 +306,16 @@ def _write(
             .values(stored=stored, failed=len(failed), changed=changed, skipped=result.already)
         )
     result.stored, result.failed, result.changed = stored, failed, changed
+    result.files.extend(files)
+
+
+def _counts(conn: Connection, files: list[FileResult]) -> None:
+    """The stored readings' error and warning counts, once the batch's findings are written."""
+    ids = {f.report_id: f for f in files if f.report_id is not None}
+    r = schema.reports.c
+    if ids:
+        for row in conn.execute(select(r.id, r.errors, r.warnings).where(r.id.in_(list(ids)))):
+            ids[row.id].errors, ids[row.id].warnings = row.errors, row.warnings
 
 
 def _failure(
@@ -284,6 +362,11 @@ def _finish(store: Store, result: Imported) -> None:
                 changed=result.changed,
             )
         )
+        if result.stored and conn.dialect.name == "sqlite":
+            # Statistics for SQLite's planner (PostgreSQL's autovacuum keeps its own): without
+            # them it may start a listing from every report's cells. Sampled: milliseconds.
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
 
 
 # -- re-reading ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..output import cell_label
 from . import schema
@@ -78,30 +78,20 @@ def overview(
         )
         chosen = year if year is not None else (years[0] if years else dt.date.today().year - 1)
         names = sorted({*SUMS, *(n for r in _RATES for n in r.numerator + r.denominator)})
-        rows = conn.execute(
-            select(R.year, C.name, func.sum(C.number), func.count(C.number), func.count())
-            .select_from(schema.reports)
-            .join(schema.cells, C.report_id == R.id)
-            .where(
-                R.current.is_(True),
-                R.year.in_([chosen, chosen - 1]),
-                C.name.in_(names),
-                *visible,
-            )
-            .group_by(R.year, C.name)
-        ).all()
-        undecided = conn.execute(
-            select(func.count())
-            .select_from(schema.reports)
-            .join(schema.cells, C.report_id == R.id)
-            .where(
-                R.current.is_(True),
-                R.year == chosen,
-                C.name.in_(names),
-                C.ambiguous.is_(True),
-                *visible,
-            )
-        ).scalar_one()
+        sums: dict[int, dict[str, float]] = {chosen: {}, chosen - 1: {}}
+        undecided = 0
+        for y in sums:
+            # The year's reports first, then their cells by (name, report) index: the database
+            # must not start from every report's cells of these names.
+            ids = select(R.id).where(R.current.is_(True), R.year == y, *visible)
+            rows = conn.execute(
+                select(C.name, func.sum(C.number), func.sum(case((C.ambiguous, 1), else_=0)))
+                .where(C.report_id.in_(ids.scalar_subquery()), C.name.in_(names))
+                .group_by(C.name)
+            ).all()
+            for name, total, ambiguous in rows:
+                sums[y][name] = float(total or 0)
+                undecided += int(ambiguous or 0) if y == chosen else 0
         ro = schema.roster.c
         listed = select(schema.bodies.c.id).where(scope.bodies())
         if region:
@@ -109,9 +99,6 @@ def overview(
         expected = conn.execute(
             select(func.count()).where(ro.year == chosen, ro.body_id.in_(listed))
         ).scalar_one()
-    sums: dict[int, dict[str, float]] = {chosen: {}, chosen - 1: {}}
-    for y, name, total, _numbers, _cells in rows:
-        sums[y][name] = float(total or 0)
     reports = region_reports(store, chosen, region, scope=scope)
     absent = missing(store, chosen, region, scope=scope)
     headlines = [_headline(n, cell_label(n), sums, chosen, None) for n in SUMS[:3]]

@@ -4,14 +4,19 @@ with that sum by :func:`gongkai.summary.reconcile`."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..api import summarize, valid_year
+from ..checks.catalogue import Finding
 from ..errors import GongkaiError
 from ..report import Report
 from ..summary import Difference, Summary, reconcile
+from . import schema
 from .engine import Store
 from .queries import B, R, has_region, of_region, region_path, resolve_body
 
@@ -34,7 +39,48 @@ class RegionSummary:
         return self.differences is not None
 
 
+# Summaries by (database, arguments, data version): adding up a city's reports takes a few
+# hundred ms (each reading rebuilt from its JSON), and people open the same summary again.
+_CACHE: OrderedDict[tuple[Any, ...], RegionSummary] = OrderedDict()
+_CACHE_SIZE = 32
+_LOCK = threading.Lock()
+
+
+def data_version(store: Store) -> tuple[Any, ...]:
+    """Changes whenever a summary could: a new reading (ids only grow) or any audited change
+    (a finding dismissed or reopened, a roster imported)."""
+    with store.begin() as conn:
+        return (
+            conn.execute(select(func.max(schema.reports.c.id))).scalar(),
+            conn.execute(select(func.max(schema.audit.c.id))).scalar(),
+        )
+
+
 def summarize_region(
+    store: Store,
+    region_or_agency: str,
+    year: int | str,
+    agency: str | None = None,
+    include_invalid: bool = False,
+    own_level: bool = False,
+) -> RegionSummary:
+    """Add up the current reports of ``year`` of every body in a region (see
+    :func:`_summarize_region`; the same call on unchanged data is answered from a cache)."""
+    key = (store.where, region_or_agency, str(year), agency, include_invalid, own_level)
+    key += data_version(store)
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    made = _summarize_region(store, region_or_agency, year, agency, include_invalid, own_level)
+    with _LOCK:
+        _CACHE[key] = made
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return made
+
+
+def _summarize_region(
     store: Store,
     region_or_agency: str,
     year: int | str,
@@ -93,7 +139,10 @@ def summarize_region(
     if not rows:
         raise GongkaiError(f"地区“{region}”没有{chosen}年的报告")
     reports = [Report.from_dict(row.data) for row in rows]
-    made = summarize(reports, agency, chosen, include_invalid).summary
+    found = stored_findings(store, [row.id for row in rows])
+    made = summarize(
+        reports, agency, chosen, include_invalid, findings=[found.get(row.id, []) for row in rows]
+    ).summary
     result = RegionSummary(region, chosen, agency, made, [row.id for row in rows])
     if published is None:
         result.note = f"数据库中没有{agency}{chosen}年的报告，未核对"
@@ -106,4 +155,27 @@ def summarize_region(
     return result
 
 
-__all__ = ["RegionSummary", "summarize_region"]
+def stored_findings(store: Store, report_ids: list[int]) -> dict[int, list[Finding]]:
+    """The findings in force of each report that nobody has dismissed or marked fixed: what
+    decides whether a stored report counts in a summary (a dismissed error no longer keeps it
+    out), without checking every report again."""
+    f = schema.findings.c
+    found: dict[int, list[Finding]] = {}
+    with store.begin() as conn:
+        for start in range(0, len(report_ids), 1000):
+            rows = conn.execute(
+                select(f.report_id, f.code, f.severity, f.title, f.message).where(
+                    f.report_id.in_(report_ids[start : start + 1000]),
+                    f.active.is_(True),
+                    f.applicable.is_(True),
+                    f.status == "open",
+                )
+            )
+            for row in rows:
+                found.setdefault(row.report_id, []).append(
+                    Finding(row.code, row.severity, row.title, row.message)
+                )
+    return found
+
+
+__all__ = ["RegionSummary", "stored_findings", "summarize_region"]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -226,10 +227,93 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# The web app's listing of reports counts and sorts from this index alone (no wide rows read).
+Index(
+    "ix_reports_listing",
+    reports.c.current,
+    reports.c.year,
+    reports.c.template,
+    reports.c.errors,
+    reports.c.warnings,
+    reports.c.published,
+    reports.c.body_id,
+    reports.c.agency,
+)
+Index("ix_audit_action", audit.c.action, audit.c.id)
+
 # The installation's own settings (the key that signs session cookies).
 settings = Table(
     "settings",
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# -- the request ledger (台账): see gongkai.ledger.store --------------------------------------
+# Clocks (due dates, states) are never stored: they are computed on read from the events and the
+# calendar, so adding a year's holidays recomputes every running request. ``answered`` and
+# ``outcome`` repeat the reply event so the annual tables are one GROUP BY.
+
+ledger_requests = Table(
+    "ledger_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_id", Integer, ForeignKey("bodies.id"), nullable=False),
+    Column("ref", String(60), nullable=False),  # the office's own number (申请编号)
+    Column("channel", String(20), nullable=False),  # gongkai.ledger.Channel
+    Column("submitted_at", DateTime),  # the raw time it arrived or was sent, as recorded
+    Column("received", Date, nullable=False),  # the legal receipt date (第三十一条)
+    Column("applicant_type", String(40), nullable=False),  # a 表三 column key
+    Column("applicant_name", String(200)),  # personal data
+    Column("applicant_contact", String(400)),  # personal data
+    Column("content", Text),
+    Column("answered", Date),  # the reply's day (None: not answered)
+    Column("outcome", String(60)),  # the reply's 表三 row key (2021 template)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("body_id", "ref", name="uq_ledger_requests_ref"),
+)
+Index("ix_ledger_requests_received", ledger_requests.c.body_id, ledger_requests.c.received)
+Index("ix_ledger_requests_answered", ledger_requests.c.body_id, ledger_requests.c.answered)
+
+ledger_events = Table(
+    "ledger_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("ledger_requests.id"), nullable=False),
+    Column("kind", String(30), nullable=False),  # an EventKind, or fee_notice / fee_paid
+    Column("day", Date, nullable=False),
+    Column("outcome", String(60)),  # reply: the 表三 row key
+    Column("days", Integer),  # extension: working days granted
+    Column("approver", String(100)),  # extension: who approved it
+    Column("third_party", Boolean),  # consultation: a third party (or another organ)
+    Column("amount", Integer),  # fee notice: 元
+    Column("note", Text),
+)
+Index("ix_ledger_events_request", ledger_events.c.request_id, ledger_events.c.day)
+
+# Administrative review and litigation cases brought over requests (表四).
+ledger_cases = Table(
+    "ledger_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("ledger_requests.id"), nullable=False),
+    Column("kind", String(20), nullable=False),  # review | lit_direct | lit_after_review
+    Column("reference", String(100)),  # 案号
+    Column("filed", Date, nullable=False),
+    Column("decided", Date),  # None: not yet decided
+    Column("outcome", String(20)),  # upheld | corrected | other (None while pending)
+)
+Index("ix_ledger_cases_request", ledger_cases.c.request_id)
+
+# Holiday notices added after release (gongkai calendar add), merged with the packaged calendar.
+calendar_days = Table(
+    "calendar_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("kind", String(10), nullable=False),  # holiday | workday
+    Column("name", String(40), nullable=False),
+    Column("notice", String(200), nullable=False),
+    Column("year", Integer, nullable=False),  # the notice's year
+    Column("added_at", DateTime(timezone=True), nullable=False),
 )

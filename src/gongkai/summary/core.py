@@ -241,6 +241,7 @@ def summarize(
     year: int,
     include_invalid: bool = False,
     prefer: Sequence[str | Path] = (),
+    findings: Sequence[list[Finding]] | None = None,
 ) -> Summary:
     """Add up the tables of the bodies' reports of ``year`` into a summary report of ``agency``.
 
@@ -251,11 +252,15 @@ def summarize(
     the others' ``reason`` say which copy was kept and why.
 
     :param prefer: files to keep when their body has several reports.
+    :param findings: each report's findings, when known (the store's, in which people have
+        dismissed some); by default each report is checked here.
     :raises GongkaiError: when the reports mix the 2021 and 2019 layouts, when no report
         can be summed (the message lists each report and why), or when a ``prefer`` file is
         not among the reports.
     """
-    bodies = [Body(rep, check(rep)) for rep in reports]
+    if findings is None:
+        findings = [check(rep) for rep in reports]
+    bodies = [Body(rep, list(found)) for rep, found in zip(reports, findings, strict=True)]
     preferred = _preferred(bodies, prefer)
     candidates: list[Body] = []
     own = Body(Report(agency=agency), [])

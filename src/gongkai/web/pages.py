@@ -103,7 +103,7 @@ env.globals.update(
 env.filters.update(number=number, percent=percent, change=change, urlquote=quote)
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, /, status: int = 200, **context: Any) -> HTMLResponse:
     user = getattr(request.state, "user", None)
     html = env.get_template(template).render(request=request, user=user, **context)
     return HTMLResponse(html, status_code=status)
@@ -134,7 +134,7 @@ def respond(
         keys, labels, rows = table
         filename = quote(f"{name}.csv")
         return Response(
-            csv_text(keys, rows, labels),
+            csv_text(keys, jsonable(rows), labels),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f"attachment; filename*=UTF-8''{filename}"},
         )

@@ -55,16 +55,101 @@
     });
   }
 
+  // Upload forms (form[data-dropzone] names the JSON upload URL): files dropped on the form's
+  // .dropzone go into its file input, and the form is sent with XMLHttpRequest so that its
+  // <progress data-upload-progress> shows the upload; then the job's page opens. A refusal's
+  // message goes into [data-upload-message]. Without JavaScript the form posts as usual.
+  function dropzones(root) {
+    (root || document).querySelectorAll("form[data-dropzone]").forEach(function (form) {
+      if (form.getAttribute("data-dropzone-ready")) return;
+      form.setAttribute("data-dropzone-ready", "true");
+      var input = form.querySelector("input[type=file]");
+      var zone = form.querySelector(".dropzone") || form;
+      var bar = form.querySelector("[data-upload-progress]");
+      var note = form.querySelector("[data-upload-message]");
+      var busy = false;
+
+      function say(text) {
+        if (!note) return;
+        note.textContent = text;
+        note.hidden = !text;
+      }
+
+      function stop(text) {
+        busy = false;
+        if (bar) bar.hidden = true;
+        say(text);
+      }
+
+      function send() {
+        if (busy || !input || !input.files.length) return;
+        busy = true;
+        say("");
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.getAttribute("data-dropzone"));
+        xhr.upload.addEventListener("progress", function (e) {
+          if (bar && e.lengthComputable) {
+            bar.max = e.total;
+            bar.value = e.loaded;
+          }
+        });
+        xhr.addEventListener("load", function () {
+          var answer = {};
+          try {
+            answer = JSON.parse(xhr.responseText);
+          } catch (err) {
+            answer = {};
+          }
+          if (xhr.status < 300 && answer.url) {
+            window.location.assign(answer.url);
+            return;
+          }
+          stop(answer.error || "上传失败（HTTP " + xhr.status + "）");
+        });
+        xhr.addEventListener("error", function () { stop("上传失败：无法连接服务器"); });
+        if (bar) {
+          bar.hidden = false;
+          bar.value = 0;
+        }
+        xhr.send(new FormData(form));
+      }
+
+      ["dragenter", "dragover"].forEach(function (type) {
+        zone.addEventListener(type, function (e) {
+          e.preventDefault();
+          zone.classList.add("over");
+        });
+      });
+      zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+      zone.addEventListener("drop", function (e) {
+        e.preventDefault();
+        zone.classList.remove("over");
+        if (!input || !e.dataTransfer || !e.dataTransfer.files.length) return;
+        input.files = e.dataTransfer.files;
+        send();
+      });
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        send();
+      });
+    });
+  }
+
   function ready(root) {
     drawAll(root);
     confirmForms(root);
     printButtons(root);
+    dropzones(root);
   }
 
   // htmx.onLoad runs for the page and for every fragment htmx swaps in later.
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.htmx && window.htmx.onLoad) window.htmx.onLoad(function (root) { ready(root); });
-    else ready(document);
+    ready(document);
+    if (window.htmx && window.htmx.onLoad) {
+      window.htmx.onLoad(function (root) {
+        if (root !== document.body && root !== document.documentElement) ready(root);
+      });
+    }
   });
   window.addEventListener("resize", function () {
     document.querySelectorAll("[data-chart]").forEach(function (el) {

@@ -1,4 +1,4 @@
-"""users and settings (the web app)
+"""users and settings, and the indexes of the web app's listings
 
 Revision ID: 0002
 Revises: 0001
@@ -30,6 +30,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
+    op.create_index(
+        "ix_reports_listing",
+        "reports",
+        [
+            "current",
+            "year",
+            "template",
+            "errors",
+            "warnings",
+            "published",
+            "body_id",
+            "agency",
+        ],
+    )
+    op.create_index("ix_audit_action", "audit", ["action", "id"])
     op.create_table(
         "settings",
         sa.Column("key", sa.String(length=100), nullable=False),
@@ -39,5 +54,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_action", table_name="audit")
+    op.drop_index("ix_reports_listing", table_name="reports")
     op.drop_table("settings")
     op.drop_table("users")
