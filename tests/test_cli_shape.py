@@ -25,7 +25,7 @@ SRC = Path(gongkai.__file__).parent
 VERBS = ("extract", "check", "rules", "summarize", "new", "render", "findings", "export")
 # Verbs that only change the store (their output is a summary line, not a file).
 STORE_VERBS = ("import", "finding", "roster")
-GROUPS = ("query",)
+GROUPS = ("query", "ledger", "calendar", "user", "serve")
 
 
 def test_old_cli_modules_are_gone_and_the_package_has_one_module_per_verb_group() -> None:

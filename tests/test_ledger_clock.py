@@ -317,3 +317,82 @@ def test_extension_and_answer_during_a_pause() -> None:
         False,
         "denied_4_third_party",
     )
+
+
+# -- the fee pause (国办函〔2020〕109号) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "notice", "paid", "plain", "due"),
+    [
+        # 3 used by the notice; paid 10 working days later; 17 left: no holiday in between.
+        ("2025-10-13", "2025-10-16", "2025-10-30", "2025-11-10", "2025-11-24"),
+        # 4 used; the 10 days to pay cross 劳动节 (05-01…05-05 off, Saturday 05-09 worked).
+        ("2026-04-20", "2026-04-24", "2026-05-12", "2026-05-20", "2026-06-03"),
+    ],
+)
+def test_a_fee_pauses_the_clock_from_notice_to_payment(
+    received: str, notice: str, paid: str, plain: str, due: str
+) -> None:
+    fee = [Event(K.FEE_NOTICE, d(notice), amount=700), ev(K.FEE_PAID, paid)]
+    assert CAL.working_days_after(d(notice), 10).due == d(paid)
+    assert run_clock(d(received), [], CAL, as_of=d(received)).due == d(plain)
+    clock = run_clock(d(received), fee, CAL, as_of=d(paid))
+    assert clock.due == d(due) == CAL.working_days_after(d(plain), 10).due
+    assert (clock.state, clock.fee_due) == (State.OPEN, None)
+    used = CAL.count(d(received), d(notice))
+    waiting = run_clock(d(received), fee[:1], CAL, as_of=d(paid))
+    assert (waiting.state, waiting.due, waiting.days_left) == (State.AWAITING_FEE, None, 20 - used)
+    assert waiting.fee_due == CAL.working_days_after(d(notice), 20).due
+    lines = texts(clock.timeline)
+    assert any(
+        t.startswith(f"发出收费通知：{notice}，金额 700 元，应于 {waiting.fee_due} 前缴纳")
+        and f"已用 {used} 个工作日、剩余 {20 - used} 个，计时暂停" in t
+        for t in lines
+    )
+    assert f"申请人缴纳费用：{paid}，恢复计时，剩余 {20 - used} 个工作日，届满 {due}" in "".join(
+        lines
+    )
+
+
+def test_a_fee_unpaid_within_twenty_working_days_ends_the_request_as_six_two() -> None:
+    fee = Event(K.FEE_NOTICE, d("2025-10-16"))  # pay by 2025-11-13
+    assert run_clock(d("2025-10-13"), [fee], CAL, as_of=d("2025-11-13")).state is State.AWAITING_FEE
+    lapsed = run_clock(d("2025-10-13"), [fee], CAL, as_of=d("2025-11-14"))
+    assert (lapsed.state, lapsed.due, lapsed.days_left) == (State.FEE_UNPAID, None, None)
+    ends = "缴费期限届满：2025-11-13 前未缴纳费用，行政机关不再处理该申请，应以“（六）其他处理·2."
+    assert texts(lapsed.timeline)[-1].startswith(ends)
+    closed = Event(K.REPLY, d("2025-11-20"), outcome="other_2_unpaid_fee")
+    clock = run_clock(d("2025-10-13"), [fee, closed], CAL, as_of=d("2025-12-01"))
+    assert (clock.state, clock.late, clock.outcome) == (State.ANSWERED, False, "other_2_unpaid_fee")
+    assert texts(clock.timeline)[-2].startswith(ends)
+    late = run_clock(
+        d("2025-10-13"), [fee, ev(K.FEE_PAID, "2025-11-17")], CAL, as_of=d("2025-11-17")
+    )
+    assert late.state is State.OPEN and "（晚于缴费期限 2025-11-13）" in texts(late.timeline)[-1]
+
+
+def test_a_fee_and_a_consultation_pause_until_both_are_over() -> None:
+    events = [
+        ev(K.CONSULTATION_START, "2025-10-16"),
+        ev(K.FEE_NOTICE, "2025-10-20"),
+        ev(K.CONSULTATION_END, "2025-10-24"),
+        ev(K.FEE_PAID, "2025-10-30"),
+    ]
+    clock = run_clock(d("2025-10-13"), events, CAL, as_of=d("2025-10-30"))
+    assert clock.due == CAL.working_days_after(d("2025-10-30"), 17).due
+    assert "征求意见结束：2025-10-24，尚未缴纳费用，计时继续暂停" in texts(clock.timeline)
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        ([ev(K.FEE_PAID, "2026-02-12")], "缴纳费用，但此前没有收费通知"),
+        ([ev(K.FEE_NOTICE, "2026-02-11"), ev(K.FEE_NOTICE, "2026-02-12")], "不能再次发出收费通知"),
+        ([ev(K.FEE_NOTICE, "2026-02-11"), ev(K.CORRECTION_NOTICE, "2026-02-12")], "待缴费期间"),
+        ([ev(K.CORRECTION_NOTICE, "2026-02-11"), ev(K.FEE_NOTICE, "2026-02-12")], "待补正期间"),
+    ],
+)
+def test_impossible_fee_orders_are_refused(events: list[Event], message: str) -> None:
+    with pytest.raises(ClockError, match=message):
+        run_clock(d("2026-02-10"), events, CAL, as_of=d("2026-03-01"))

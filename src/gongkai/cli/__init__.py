@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from .authoring import new_command, render_command
+from .calendar import calendar_group
 from .check import check_command, rules_command
 from .export import export_command
 from .extract import extract_command
@@ -43,6 +44,7 @@ main.add_command(finding_command, "finding")
 main.add_command(serve_command, "serve")
 main.add_command(user_group, "user")
 main.add_command(ledger_group, "ledger")
+main.add_command(calendar_group, "calendar")
 
 __all__ = [
     "check_command",

@@ -13,6 +13,7 @@ from ..checks.catalogue import SEVERITY_LABELS
 from ..errors import GongkaiError
 from ..render import SUFFIXES
 from .common import USAGE, OutputKind, fail, fail_on, output_options, say, target
+from .store import db_options, open_db
 
 RENDER = OutputKind(SUFFIXES, "docx", frozenset({"docx", "pdf"}), path_required=True)
 NEW = OutputKind({".xlsx": "xlsx"}, "xlsx", frozenset({"xlsx"}))
@@ -47,6 +48,13 @@ def _year(text: str | None) -> int:
 )
 @output_options(NEW, "填报工作簿（默认“机关名称+年度+政府信息公开工作年度报告.xlsx”）")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option(
+    "--from-ledger",
+    "from_ledger",
+    is_flag=True,
+    help="由数据库中的申请台账统计表三、表四并填入工作簿（--agency 为台账中的单位）。",
+)
+@db_options
 def new_command(
     agency: str | None,
     year_text: str | None,
@@ -54,6 +62,9 @@ def new_command(
     fmt: str | None,
     out: Path | None,
     force: bool,
+    from_ledger: bool,
+    db: str | None,
+    db_timeout: float | None,
 ) -> None:
     """生成年度报告填报工作簿（Excel）：按规定格式填写表格和正文，合计由公式自动计算。
 
@@ -69,7 +80,13 @@ def new_command(
     if out is not None or fmt is not None:
         target(NEW, fmt, out or Path("x.xlsx"))
     try:
-        written = api.new(agency, year, out, template, force)
+        if from_ledger:
+            from ..ledger.fill import new_from_ledger
+
+            with open_db(db, db_timeout, create=False) as store:
+                written = new_from_ledger(store, agency, year, out, force)
+        else:
+            written = api.new(agency, year, out, template, force)
     except GongkaiError as exc:
         fail_on(exc)
     chosen = template or ("2021" if year >= 2021 else "2019")

@@ -3,8 +3,10 @@
 The day of receipt is day 0 and the answer is due on the 20th working day after it (第三十三条);
 a 补正 notice stops the clock and the period starts again at 0 from the day the corrected
 application is received (第三十条); consulting a third party or another organ pauses it, the days
-in between not counted (第三十二条, 第三十三条第二款); one approved extension adds at most 20
-working days. :func:`run_clock` replays a request's events and explains every date it computed.
+in between not counted (第三十二条, 第三十三条第二款); so does a fee notice until the applicant
+pays (国办函〔2020〕109号), and a fee not paid within 20 working days ends the request (表三
+（六）2); one approved extension adds at most 20 working days. :func:`run_clock` replays a
+request's events and explains every date it computed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ EXTENSION_DAYS = 20  # at most, once
 CORRECTION_NOTICE_DAYS = 7  # 第三十条: the one-time 补正 notice
 THIRD_PARTY_DAYS = 15  # 第三十二条: the third party's time to give its opinion
 DUE_SOON_DAYS = 5  # 即将到期: this many working days left or fewer
+FEE_PAYMENT_DAYS = 20  # working days to pay after a fee notice (the provincial rules we found)
+UNPAID_FEE_OUTCOME = "other_2_unpaid_fee"  # 表三 （六）2
 
 
 class ClockError(GongkaiError):
@@ -90,6 +94,8 @@ class EventKind(StrEnum):
     EXTENSION = "extension"  # 延长答复期限, approved
     ON_THE_SPOT = "on_the_spot"  # 当场答复
     REPLY = "reply"
+    FEE_NOTICE = "fee_notice"  # 收费通知 sent: the clock pauses (国办函〔2020〕109号)
+    FEE_PAID = "fee_paid"  # the applicant paid: the clock resumes
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,7 @@ class Event:
     days: int = EXTENSION_DAYS  # extension: the working days granted
     approver: str | None = None  # extension: who approved it
     third_party: bool = True  # consultation: a third party (15 days) or another organ
+    amount: int | None = None  # fee notice: 元 (only shown)
 
 
 class State(StrEnum):
@@ -109,6 +116,8 @@ class State(StrEnum):
     ANSWERED = "已答复"
     PAUSED = "暂停（征求意见）"
     AWAITING_CORRECTION = "待补正"
+    AWAITING_FEE = "暂停（待缴费）"
+    FEE_UNPAID = "逾期未缴费"  # to be closed as 表三 （六）2
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,7 @@ class Clock:
     period: int  # 20, or 20 plus the extension
     correction_notice_due: date
     third_party_due: date | None
+    fee_due: date | None  # the last day to pay a fee noticed and not yet paid
     answered: date | None
     outcome: str | None
     late: bool  # answered after the due date
@@ -157,6 +167,13 @@ class _Run:
     noticed: bool = False
     extended: bool = False
     third_party_due: date | None = None
+    fee_notice: date | None = None  # a fee noticed and not yet paid
+    fee_due: date | None = None
+
+    @property
+    def paused(self) -> bool:
+        """Consulting, or waiting for a fee: the days are not counted."""
+        return bool(self.open_consultations) or self.fee_notice is not None
 
     def say(self, day: date, text: str, dd: DueDate | None = None) -> None:
         if dd is not None:
@@ -180,6 +197,24 @@ class _Run:
             self.used += self.cal.count(self.anchor, day)
             self.anchor = None
         return self.period - self.used
+
+    def pause(self, day: date) -> str:
+        """Stop counting at ``day`` unless already paused; what to say about it."""
+        if self.paused:
+            return ""
+        left = self.stop(day)
+        return f"，已用 {self.used} 个工作日、剩余 {left} 个，计时暂停"
+
+    def resume(self, day: date, text: str) -> None:
+        """Count again from ``day`` once nothing holds the clock (else say what still does)."""
+        if self.paused:
+            why = "仍在征求意见" if self.open_consultations else "尚未缴纳费用"
+            self.say(day, f"{text}，{why}，计时继续暂停")
+            return
+        self.anchor, left = day, self.period - self.used
+        dd = self.reschedule()
+        text += f"，恢复计时，剩余 {left} 个工作日，届满 {_dated(self.due or day)}"
+        self.say(day, text if left >= 0 else f"{text}（暂停前已逾期）", dd)
 
 
 def run_clock(
@@ -222,6 +257,9 @@ def run_clock(
         state, days_left = State.ANSWERED, None
     elif run.awaiting_correction:
         state, days_left = State.AWAITING_CORRECTION, None
+    elif run.fee_due is not None and as_of > run.fee_due:
+        state, days_left = State.FEE_UNPAID, None
+        _fee_lapsed(run, run.fee_due)
     elif run.open_consultations:
         state, days_left = State.PAUSED, run.period - run.used
         if run.third_party_due is not None and as_of > run.third_party_due:
@@ -230,6 +268,8 @@ def run_clock(
                 f"第三方答复期限届满：{_dated(run.third_party_due)}，逾期未提出意见的，"
                 "由行政机关依照条例决定是否公开（第三十二条）",
             )
+    elif run.fee_notice is not None:
+        state, days_left = State.AWAITING_FEE, run.period - run.used
     else:
         assert run.due is not None  # running: a due date was set at receipt or on resuming
         days_left, why = calendar.working_days_between(as_of, run.due)
@@ -241,7 +281,7 @@ def run_clock(
             if days_left <= DUE_SOON_DAYS
             else State.OPEN
         )
-    running = answered is not None or not (run.awaiting_correction or run.open_consultations)
+    running = answered is not None or not (run.awaiting_correction or run.paused)
     return Clock(
         received=received,
         as_of=as_of,
@@ -251,6 +291,7 @@ def run_clock(
         period=run.period,
         correction_notice_due=notice.due,
         third_party_due=run.third_party_due,
+        fee_due=run.fee_due,
         answered=answered.day if answered else None,
         outcome=answered.outcome if answered else None,
         late=late,
@@ -268,6 +309,8 @@ def _apply(run: _Run, ev: Event, notice_due: date) -> None:
             raise ClockError(f"{_dated(day)}：补正通知应一次性发出（第三十条），不能再次补正")
         if run.open_consultations:
             raise ClockError(f"{_dated(day)}：征求意见期间不能发出补正通知")
+        if run.fee_notice is not None:
+            raise ClockError(f"{_dated(day)}：待缴费期间不能发出补正通知")
         run.noticed = run.awaiting_correction = True
         run.stop(day)
         run.due = run.provisional = None
@@ -285,12 +328,12 @@ def _apply(run: _Run, ev: Event, notice_due: date) -> None:
     elif kind is EventKind.CONSULTATION_START:
         if run.awaiting_correction:
             raise ClockError(f"{_dated(day)}：待补正期间不能征求意见")
+        paused = run.pause(day)
         run.open_consultations += 1
         who = "第三方" if ev.third_party else "其他机关"
-        text = f"开始征求{who}意见：{_dated(day)}"
-        if run.open_consultations == 1:
-            left = run.stop(day)
-            text += f"，已用 {run.used} 个工作日、剩余 {left} 个，计时暂停（不计入答复期限）"
+        text = f"开始征求{who}意见：{_dated(day)}" + (
+            f"{paused}（不计入答复期限）" if paused else ""
+        )
         if ev.third_party:
             tp = run.cal.working_days_after(day, THIRD_PARTY_DAYS)
             run.third_party_due = tp.due
@@ -306,15 +349,8 @@ def _apply(run: _Run, ev: Event, notice_due: date) -> None:
         if run.open_consultations:
             run.say(day, f"一项征求意见结束：{_dated(day)}，仍有征求意见未结束，计时继续暂停")
             return
-        run.anchor = day
         run.third_party_due = None
-        left = run.period - run.used
-        dd = run.reschedule()
-        text = (
-            f"征求意见结束：{_dated(day)}，恢复计时，"
-            f"剩余 {left} 个工作日，届满 {_dated(run.due or day)}"
-        )
-        run.say(day, text if left >= 0 else f"{text}（暂停前已逾期）", dd)
+        run.resume(day, f"征求意见结束：{_dated(day)}")
     elif kind is EventKind.EXTENSION:
         if run.extended:
             raise ClockError(f"{_dated(day)}：答复期限只能延长一次（第三十三条）")
@@ -331,6 +367,49 @@ def _apply(run: _Run, ev: Event, notice_due: date) -> None:
         when = f"届满 {_dated(run.due)}" if dd and run.due else "恢复计时后重新计算届满日"
         warn = "；注意：延期批准晚于原届满日" if after_due else ""
         run.say(day, f"延长答复期限 {ev.days} 个工作日（第三十三条{by}）：{when}{warn}", dd)
+    elif kind in (EventKind.FEE_NOTICE, EventKind.FEE_PAID):
+        _fee(run, ev)
+
+
+def _fee(run: _Run, ev: Event) -> None:
+    """A fee notice pauses the clock until the payment (国办函〔2020〕109号); the days between are
+    not counted, like a consultation's."""
+    day = ev.day
+    if ev.kind is EventKind.FEE_NOTICE:
+        if run.awaiting_correction:
+            raise ClockError(f"{_dated(day)}：待补正期间不能发出收费通知")
+        if run.fee_notice is not None:
+            raise ClockError(
+                f"{_dated(day)}：{_dated(run.fee_notice)} 的收费通知尚未缴费，不能再次发出收费通知"
+            )
+        paused = run.pause(day)
+        pay = run.cal.working_days_after(day, FEE_PAYMENT_DAYS)
+        run.fee_notice, run.fee_due = day, pay.due
+        amount = f"，金额 {ev.amount} 元" if ev.amount is not None else ""
+        text = (
+            f"发出收费通知：{_dated(day)}{amount}，应于 {_dated(pay.due)} 前缴纳"
+            f"（{FEE_PAYMENT_DAYS} 个工作日；逾期未缴纳的，不再处理该申请）{paused}"
+        )
+        run.say(day, f"{text}（发出收费通知至缴费之日不计入答复期限，国办函〔2020〕109号）", pay)
+        return
+    if run.fee_notice is None or run.fee_due is None:
+        raise ClockError(f"{_dated(day)}：缴纳费用，但此前没有收费通知")
+    late = f"（晚于缴费期限 {_dated(run.fee_due)}）" if day > run.fee_due else ""
+    if late:
+        _fee_lapsed(run, run.fee_due)
+    run.fee_notice = run.fee_due = None
+    run.resume(day, f"申请人缴纳费用：{_dated(day)}{late}")
+
+
+def _fee_lapsed(run: _Run, due: date) -> None:
+    """Say that the fee was not paid in time: the request ends as 表三 （六）2."""
+    from ..checks.context import row_label  # the label from the templates (a heavier import)
+
+    run.say(
+        due,
+        f"缴费期限届满：{_dated(due)} 前未缴纳费用，行政机关不再处理该申请，"
+        f"应以“{row_label(UNPAID_FEE_OUTCOME)}”答复并结束办理",
+    )
 
 
 def _answer(run: _Run, ev: Event, received: date) -> tuple[bool, int]:
@@ -345,6 +424,8 @@ def _answer(run: _Run, ev: Event, received: date) -> tuple[bool, int]:
     if run.awaiting_correction:
         run.say(ev.day, f"答复{what}：{_dated(ev.day)}（补正期间作出）")
         return False, 0
+    if run.fee_due is not None and ev.day > run.fee_due:
+        _fee_lapsed(run, run.fee_due)
     # Counted beyond the period: days paused for consultation never make an answer late.
     running = run.anchor is not None
     used = run.used + (run.cal.count(run.anchor, ev.day) if run.anchor else 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, or_, select
@@ -23,13 +23,12 @@ from ..store.queries import resolve_body
 from .calendar import Calendar
 from .calendar_store import store_calendar
 from .clock import Clock, State, TimelineEntry, run_clock
-from .labels import APPLICANTS, CASE_KINDS, CASE_OUTCOMES, CHANNELS, OUTCOMES_2021, FeeKind
+from .labels import APPLICANTS, CASE_KINDS, CASE_OUTCOMES, CHANNELS, OUTCOMES_2021
 from .records import Case, LedgerEvent, NewRequest
 from .store import _EVENT_FIELDS, RQ, load
 
 EV, CS, B = schema.ledger_events.c, schema.ledger_cases.c, schema.bodies.c
 _NUMBERING = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.．、])")
-FEE_PAYMENT_DAYS = 20  # working days to pay after a fee notice (the provincial rules we found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,8 @@ def state_of(text: str) -> State:
 
 
 def _clock(cal: Calendar, received: date, events: Sequence[LedgerEvent], as_of: date) -> Clock:
-    replay = [e for ev in events if (e := ev.clock_event()) is not None]
+    # Fee steps pause the clock too; the notice's amount is shown in the timeline.
+    replay = [replace(e, amount=ev.amount) for ev in events if (e := ev.clock_event()) is not None]
     return run_clock(received, replay, cal, as_of)
 
 
@@ -226,7 +226,6 @@ def get_request(
     lines = [_labelled(t, clock.outcome) for t in clock.timeline]
     if req.submitted_at is not None:
         lines.insert(0, TimelineEntry(req.received, _submitted(req)))
-    lines += _fee_lines(cal, req.events, as_of)
     lines += _case_lines(req.cases, as_of)
     lines.sort(key=lambda t: t.day)  # stable: the clock's own order within a day is kept
     return Detail(request_id, body_id, body, req, clock, tuple(lines))
@@ -252,26 +251,6 @@ def _submitted(req: NewRequest) -> str:
     return (
         f"{CHANNELS.get(req.channel, req.channel)}：提交时间 {shown}，收到申请之日 {req.received}"
     )
-
-
-def _fee_lines(cal: Calendar, events: Sequence[LedgerEvent], as_of: date) -> list[TimelineEntry]:
-    out: list[TimelineEntry] = []
-    for e in events:
-        if e.day > as_of:
-            continue
-        if e.kind == FeeKind.FEE_NOTICE:
-            due = cal.working_days_after(e.day, FEE_PAYMENT_DAYS)
-            amount = f"，金额 {e.amount} 元" if e.amount is not None else ""
-            out.append(
-                TimelineEntry(
-                    e.day,
-                    f"发出收费通知：{e.day}{amount}，应于 {due.due} 前缴纳"
-                    f"（{FEE_PAYMENT_DAYS} 个工作日；逾期未缴纳的，不再处理该申请）",
-                )
-            )
-        elif e.kind == FeeKind.FEE_PAID:
-            out.append(TimelineEntry(e.day, f"申请人缴纳费用：{e.day}"))
-    return out
 
 
 def _case_lines(cases: Sequence[Case], as_of: date) -> list[TimelineEntry]:

@@ -45,21 +45,34 @@ class FormatConvertor(Convertor[str]):
 register_url_convertor("fmt", FormatConvertor())
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON values from dataclasses, dates and decimals."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, _PLAIN):  # most values: return at once
+        return value
+    if isinstance(value, float):
+        return (
+            int(value) if value.is_integer() and abs(value) < 2**53 else value
+        )  # 3214, not 3214.0
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)  # 3214, not 3214.0: counts are whole numbers
     return value
+
+
+def fields_of(value: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict, its values as they are (no deep copy as ``asdict``
+    makes: templates read nested dataclasses by attribute, :func:`jsonable` converts them)."""
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
 
 
 def link(path: str, **params: Any) -> str:

@@ -8,12 +8,14 @@ matched, so a handler cannot forget the check.
 from __future__ import annotations
 
 import hmac
+import inspect
 import secrets
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -38,6 +40,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 Handler = Callable[[Request], Awaitable[Response]]
+SyncHandler = Callable[[Request], Response]
 
 
 class SecurityHeaders:
@@ -105,16 +108,18 @@ def wants_data(request: Request) -> bool:
     return request.url.path.endswith((".json", ".csv"))
 
 
-def page(*roles: str, act: bool = False) -> Callable[[Handler], Handler]:
+def page(*roles: str, act: bool = False) -> Callable[[Handler | SyncHandler], Handler]:
     """A handler for logged-in users (of ``roles`` when given; with ``act`` not read-only).
 
     Anonymous visitors get the login page (JSON/CSV URLs: 401); users without the role, 403.
+    A plain (not async) handler runs in the thread pool: its database work must not hold up
+    the event loop, which serves every other request meanwhile.
     """
 
-    def wrap(handler: Handler) -> Handler:
+    def wrap(handler: Handler | SyncHandler) -> Handler:
         @wraps(handler)
         async def checked(request: Request) -> Response:
-            user = current_user(request)
+            user = await run_in_threadpool(current_user, request)
             if user is None:
                 if wants_data(request) or request.method != "GET":
                     raise HTTPException(401, "请先登录")
@@ -123,7 +128,9 @@ def page(*roles: str, act: bool = False) -> Callable[[Handler], Handler]:
             if (roles and user.role not in roles) or (act and not user.can_act):
                 raise HTTPException(403, "您的账户没有这项权限")
             request.state.user = user
-            return await handler(request)
+            if inspect.iscoroutinefunction(handler):
+                return await handler(request)  # type: ignore[no-any-return]
+            return await run_in_threadpool(handler, request)  # type: ignore[arg-type]
 
         return checked
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from ...errors import GongkaiError
 from ...store.audit import ACTIONS, AuditEntry, list_audit
 from ...store.roster import import_roster
 from ...store.users import ROLES, User, add_user, list_users, update_user
-from ..pages import integer, render, respond
+from ..pages import fields_of, integer, render, respond
 from ..security import deny_outside, form, page, user_of, wants_data
 from .upload import OVERHEAD, Refused, beijing, bounded, safe_name, size_text
 
@@ -29,11 +28,11 @@ ROSTER_TYPES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
 
 
 def audit_data(entries: list[AuditEntry]) -> list[dict[str, Any]]:
-    return [{**asdict(e), "at": beijing(e.at), "action_label": e.action_label} for e in entries]
+    return [{**fields_of(e), "at": beijing(e.at), "action_label": e.action_label} for e in entries]
 
 
 def user_data(u: User) -> dict[str, Any]:
-    return {**asdict(u), "role_label": u.role_label}
+    return {**fields_of(u), "role_label": u.role_label}
 
 
 def _text(data: FormData, key: str) -> str:
@@ -64,7 +63,7 @@ def _failed(request: Request, template: str, message: str, data: dict[str, Any])
 
 
 @page("admin")
-async def admin_page(request: Request) -> Response:
+def admin_page(request: Request) -> Response:
     return respond(request, "admin.html", _admin_data(request))
 
 
@@ -104,7 +103,7 @@ def _one(request: Request, user_id: int) -> dict[str, Any]:
 
 
 @page("admin")
-async def user_page(request: Request) -> Response:
+def user_page(request: Request) -> Response:
     return respond(request, "admin_user.html", _one(request, request.path_params["id"]))
 
 
@@ -181,7 +180,7 @@ def _import(request: Request, upload: UploadFile, given: str, year: str | None) 
         done = import_roster(request.app.state.store, path, year, actor=user_of(request).name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {**asdict(done), "file": given, "year": year, "ok": done.ok}
+    return {**fields_of(done), "file": given, "year": year, "ok": done.ok}
 
 
 routes: list[BaseRoute] = [

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
@@ -12,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from ...store.trends import BodyTrends, Figure, body_trends, list_bodies
 from ..charts import chart
-from ..pages import integer, respond
+from ..pages import fields_of, integer, respond
 from ..security import access, deny_outside, page
 
 PER_PAGE = 100
@@ -28,7 +27,7 @@ CORRECTED = ("rate.review_corrected", "rate.litigation_corrected")
 
 
 @page()
-async def bodies_page(request: Request) -> Response:
+def bodies_page(request: Request) -> Response:
     found = list_bodies(
         request.app.state.store,
         access(request),
@@ -41,7 +40,7 @@ async def bodies_page(request: Request) -> Response:
     labels = ("编号", "单位", "层级", "地区", "报告数", "最早年度", "最近年度")
     rows = [[getattr(b, k) for k in keys] for b in found.bodies]
     return respond(
-        request, "body_list.html", asdict(found), table=(keys, labels, rows), name="单位"
+        request, "body_list.html", fields_of(found), table=(keys, labels, rows), name="单位"
     )
 
 
@@ -83,12 +82,12 @@ def _label(f: Figure) -> str:
 
 
 @page()
-async def body_page(request: Request) -> Response:
+def body_page(request: Request) -> Response:
     body_id: int = request.path_params["id"]
     trends = body_trends(request.app.state.store, body_id, access(request))
     deny_outside(trends is not None)
     assert trends is not None
-    data = {**asdict(trends), "charts": _charts(trends)}
+    data = {**fields_of(trends), "charts": _charts(trends)}
     return respond(request, "body.html", data, table=_table(trends), name=f"{trends.name}-历年")
 
 

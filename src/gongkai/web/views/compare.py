@@ -3,7 +3,6 @@ exactly the table. A GET form, so that the URL of a comparison can be shared."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -15,7 +14,7 @@ from ...errors import GongkaiError
 from ...store.compare import DEFAULT_FIGURES, Comparison, NotVisible, compare
 from ...store.trends import compare_choices
 from ..charts import chart
-from ..pages import render, respond
+from ..pages import fields_of, render, respond
 from ..security import access, page, wants_data
 
 CHART_FIGURES = 6  # charts drawn (every figure is in the table)
@@ -60,7 +59,7 @@ def _table(found: Comparison) -> tuple[list[str], list[str], list[list[Any]]]:
 
 
 @page()
-async def compare_page(request: Request) -> Response:
+def compare_page(request: Request) -> Response:
     store, scope, params = request.app.state.store, access(request), request.query_params
     bodies = [b for b in params.getlist("body") if b.strip()]
     region = params.get("region", "").strip().strip("/") or None
@@ -77,7 +76,7 @@ async def compare_page(request: Request) -> Response:
         error = exc.message
     if error and wants_data(request):
         raise HTTPException(400, error)
-    data = {**asdict(found), "charts": _charts(found) if found.rows else []}
+    data = {**fields_of(found), "charts": _charts(found) if found.rows else []}
     if wants_data(request):
         return respond(request, "compare.html", data, table=_table(found), name="对比")
     chosen = [f.key for f in found.figures] or figures or list(DEFAULT_FIGURES)

@@ -4,7 +4,6 @@ reports, made only from the stored findings."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,12 +11,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ...store.letter import rectification_letter
-from ..pages import respond
+from ..pages import fields_of, respond
 from ..security import access, deny_outside, page, user_of
 
 
 @page()
-async def letter_page(request: Request) -> Response:
+def letter_page(request: Request) -> Response:
     raw = request.query_params.get("date", "").strip()
     try:
         issued = dt.date.fromisoformat(raw) if raw else dt.date.today()
@@ -42,7 +41,7 @@ async def letter_page(request: Request) -> Response:
     return respond(
         request,
         "letter.html",
-        asdict(found),
+        fields_of(found),
         table=(keys, labels, rows),
         name=f"整改通知-{found.report_id}",
     )

@@ -3,15 +3,13 @@ headline figures and their change from last year."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ...store.overview import overview, regions
 from ..charts import chart
-from ..pages import integer, respond
+from ..pages import fields_of, integer, respond
 from ..security import access, deny_outside, page
 
 
@@ -24,7 +22,7 @@ def region_param(request: Request) -> str | None:
 
 
 @page()
-async def overview_page(request: Request) -> Response:
+def overview_page(request: Request) -> Response:
     scope = access(request)
     region = region_param(request)
     year = integer(request, "year")
@@ -51,7 +49,7 @@ async def overview_page(request: Request) -> Response:
         ],
         percent=True,
     )
-    data = {**asdict(view), "regions": regions(store, scope), "charts": [figures, shares]}
+    data = {**fields_of(view), "regions": regions(store, scope), "charts": [figures, shares]}
     keys = ("key", "label", "value", "previous", "change")
     table = (
         keys,

@@ -4,7 +4,6 @@ findings with 忽略 / 恢复 / 已整改, last year's figures, the versions and
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from ...store.detail import finding_report, report_detail
 from ...store.findings import set_status
 from ...store.report_files import DEFAULT_SCALE, page_png, report_file, source_page
-from ..pages import render, respond
+from ..pages import fields_of, render, respond
 from ..security import access, deny_outside, form, page, user_of
 
 CELL_KEYS = ("name", "label", "value", "raw", "page", "line", "derived", "severity", "previous")
@@ -29,21 +28,21 @@ def _detail(request: Request, report_id: int) -> dict[str, Any]:
     found = report_detail(request.app.state.store, report_id, access(request))
     deny_outside(found is not None)
     assert found is not None
-    return {**asdict(found), "can_act": user_of(request).can_act}
+    return {**fields_of(found), "can_act": user_of(request).can_act}
 
 
 @page()
-async def report_page(request: Request) -> Response:
+def report_page(request: Request) -> Response:
     data = _detail(request, request.path_params["id"])
     cells = data["cells"]
     assert isinstance(cells, dict)
-    rows = [[c[k] for k in CELL_KEYS] for c in cells.values()]
+    rows = [[getattr(c, k) for k in CELL_KEYS] for c in cells.values()]
     name = f"报告-{data['report_id']}"
     return respond(request, "report.html", data, table=(CELL_KEYS, CELL_LABELS, rows), name=name)
 
 
 @page()
-async def original(request: Request) -> Response:
+def original(request: Request) -> Response:
     found = report_file(request.app.state.store, request.path_params["id"], access(request))
     deny_outside(found is not None)
     assert found is not None
@@ -86,7 +85,7 @@ async def page_view(request: Request) -> Response:
     cell = request.query_params.get("cell")
     found = await run_in_threadpool(source_page, store, report_id, number, scope, cell)
     deny_outside(found is not None)
-    return respond(request, "report_page.html", asdict(found))  # type: ignore[arg-type]
+    return respond(request, "report_page.html", fields_of(found))
 
 
 @page(act=True)

@@ -3,15 +3,13 @@ paging; the CSV holds the whole filtered list. An HTMX request gets only the res
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ...store.browse import TEMPLATES, browse_reports
-from ..pages import integer, respond
+from ..pages import fields_of, integer, respond
 from ..security import access, page
 
 KEYS = (
@@ -47,7 +45,7 @@ PARAMS = ("region", "level", "year", "template", "errors", "published", "body", 
 
 
 @page()
-async def reports_page(request: Request) -> Response:
+def reports_page(request: Request) -> Response:
     q = request.query_params
     csv = request.url.path.endswith(".csv")
     errors = q.get("errors", "")
@@ -70,7 +68,7 @@ async def reports_page(request: Request) -> Response:
         per_page=None if csv else integer(request, "per_page", 50),
     )
     query = {k: q.get(k, "").strip() for k in PARAMS if q.get(k, "").strip()}
-    data = {**asdict(found), "query": query, "templates": TEMPLATES}
+    data = {**fields_of(found), "query": query, "templates": TEMPLATES}
     rows = [[getattr(r, k) for k in KEYS] for r in found.rows]
     return respond(
         request,

@@ -4,7 +4,6 @@ government's own report, and the DOCX of the summary. Not for agency users."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from ...errors import GongkaiError
 from ...store.compare import NotVisible, SummaryPage, region_summary, summary_docx
-from ..pages import integer, render, respond
+from ..pages import fields_of, integer, render, respond
 from ..security import access, page, wants_data
 
 ROLES = ("admin", "supervisor", "viewer")
@@ -39,14 +38,14 @@ def _table(found: SummaryPage) -> tuple[list[str], list[str], list[list[Any]]]:
 
 
 @page(*ROLES)
-async def summary_page(request: Request) -> Response:
+def summary_page(request: Request) -> Response:
     try:
         found = region_summary(request.app.state.store, access(request), *_asked(request))
     except NotVisible as exc:
         raise HTTPException(404, exc.message) from None
     if found.error and wants_data(request):
         raise HTTPException(400, found.error)
-    data = asdict(found)
+    data = fields_of(found)
     if found.error and not wants_data(request):  # the form, with why; 400 when asked for
         asked = {"region", "year", "agency"} & set(request.query_params)
         return render(request, "summary.html", status=400 if asked else 200, **data)
@@ -55,7 +54,7 @@ async def summary_page(request: Request) -> Response:
 
 
 @page(*ROLES)
-async def summary_docx_page(request: Request) -> Response:
+def summary_docx_page(request: Request) -> Response:
     try:
         name, data = summary_docx(request.app.state.store, access(request), *_asked(request))
     except NotVisible as exc:

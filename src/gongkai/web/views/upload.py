@@ -242,7 +242,7 @@ def _page_data(request: Request) -> dict[str, Any]:
 
 
 @page(act=True)
-async def upload_page(request: Request) -> Response:
+def upload_page(request: Request) -> Response:
     return respond(request, "upload.html", _page_data(request))
 
 
@@ -272,7 +272,7 @@ async def upload(request: Request) -> Response:
 
 
 @page(act=True)
-async def job_page(request: Request) -> Response:
+def job_page(request: Request) -> Response:
     user = user_of(request)
     job = jobs_of(request.app).get(request.path_params["job"], user.id, admin=user.role == "admin")
     deny_outside(job is not None)
