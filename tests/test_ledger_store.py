@@ -197,7 +197,7 @@ def test_timeline_shows_receipt_fees_and_cases(db_url: str) -> None:
     assert "2025-06-01 行政复议立案：2025-06-01（复议〔2025〕3号）" in texts
     assert texts[-1] == "2025-08-01 行政复议审结：2025-08-01，结果纠正"
     unpaid = request("E-2", "2025-04-07", LedgerEvent("fee_paid", d("2025-04-20")))
-    with open_store(db_url) as store, pytest.raises(LedgerError, match="之前没有收费通知"):
+    with open_store(db_url) as store, pytest.raises(LedgerError, match="此前没有收费通知"):
         add_request(store, BODY, unpaid, today=TODAY)
 
 

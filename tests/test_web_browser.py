@@ -93,7 +93,7 @@ def test_a_supervisors_afternoon(page, store: Store, tmp_path: Path) -> None:  #
     shot(tab, "02-upload-results")
 
     # Open the report with arithmetic errors: a highlighted cell carries the finding.
-    tab.click("table.upload-results a:has-text('p001.pdf'), table.upload-results tr:has-text('p001.pdf') a[href^='/reports/']")
+    tab.click("table.upload-results tr:has-text('p001.pdf') a[href^='/reports/']")
     tab.wait_for_url("**/reports/*")
     flagged = tab.locator("td.finding-error")
     assert flagged.count() >= 1
@@ -123,9 +123,7 @@ def test_a_supervisors_afternoon(page, store: Store, tmp_path: Path) -> None:  #
     tab.goto("/compare?body=洪泽区人民政府&figure=requests.new.total&figure=rate.granted")
     chart = tab.locator("[data-chart]").first
     chart.locator("canvas").wait_for()
-    tab.wait_for_function(
-        "() => document.querySelector('[data-chart][data-drawn=true]') !== null"
-    )
+    tab.wait_for_function("() => document.querySelector('[data-chart][data-drawn=true]') !== null")
     assert chart.evaluate(DRAWN) > 1000  # pixels drawn, not an empty canvas
     shot(tab, "05-compare-chart")
     with tab.expect_download() as download:
@@ -167,7 +165,9 @@ def test_every_page_renders_without_errors(page, store: Store) -> None:  # type:
         assert answer is not None and answer.status < 500, url
         tab.wait_for_load_state("networkidle")
         for el in tab.locator("[data-chart]").all():
-            tab.wait_for_function("el => el.getAttribute('data-drawn') === 'true'", arg=el.element_handle())
+            tab.wait_for_function(
+                "el => el.getAttribute('data-drawn') === 'true'", arg=el.element_handle()
+            )
         shot(tab, name)
     csp = [p for p in tab.problems if "Content Security Policy" in p]
     assert csp == [], csp

@@ -81,7 +81,13 @@ def ids(store: Store, agency: str) -> dict[str, int]:
 
 
 # Which object a route's integer parameter names, by the route's first path segment.
-OBJECT = {"reports": "report", "bodies": "body", "findings": "finding", "admin": "user"}
+OBJECT = {
+    "reports": "report",
+    "bodies": "body",
+    "findings": "finding",
+    "admin": "user",
+    "ledger": "report",  # any id: this store's ledger is empty, the page answers 404
+}
 
 
 def urls(app: Starlette, method: str, known: dict[str, int]) -> Iterator[str]:

@@ -327,7 +327,7 @@ def import_command(
     """导入申请台账：逐行检查，任何一行有错则不导入，并列出每个错误所在的行和列。"""
     with open_db(db, db_timeout) as store:
         try:
-            done, read = import_workbook(store, workbook, _need(body))
+            done, read = import_workbook(store, workbook, _need(body), actor="cli")
         except LedgerImportError as exc:
             for p in exc.problems:
                 say(p)

@@ -25,7 +25,8 @@ from .clock import CHANNEL_LABELS, EventKind
 
 
 class FeeKind(StrEnum):
-    """Fee events: recorded and shown; the statutory clock does not replay them."""
+    """Fee events as the ledger stores them; the clock replays them as its own
+    ``EventKind.FEE_NOTICE`` / ``FEE_PAID`` (the time until payment is not counted)."""
 
     FEE_NOTICE = "fee_notice"  # 收费通知 sent (国办函〔2020〕109号)
     FEE_PAID = "fee_paid"

@@ -57,7 +57,8 @@ class LedgerEvent:
         object.__setattr__(self, "kind", str(self.kind))  # an EventKind is kept as its value
 
     def clock_event(self) -> Event | None:
-        """The event as the clock replays it; None for fee events."""
+        """The event as the clock replays it (fee notices and payments included: they pause
+        it); None for a kind the clock does not know."""
         if self.kind not in {k.value for k in EventKind}:
             return None
         return Event(
@@ -186,12 +187,6 @@ def event_problems(
     answers = [e for e in events if e.is_answer]
     if len(answers) > 1:
         return [f"一件申请只能答复一次，收到 {len(answers)} 个答复"]
-    notices = sorted(e.day for e in events if e.kind == FeeKind.FEE_NOTICE)
-    for e in events:
-        if e.kind == FeeKind.FEE_PAID and not [d for d in notices if d <= e.day]:
-            out.append(f"缴纳费用日期 {e.day.isoformat()} 之前没有收费通知")
-        if answers and e.kind in (FeeKind.FEE_NOTICE, FeeKind.FEE_PAID) and e.day > answers[0].day:
-            out.append(f"{EVENT_LABELS[e.kind]}日期 {e.day.isoformat()} 晚于答复日期")
     replayed = [ev for e in events if (ev := e.clock_event()) is not None]
     as_of = max([received, *(e.day for e in events)])
     try:

@@ -88,6 +88,7 @@ def import_requests(
     requests: Sequence[NewRequest],
     today: date | None = None,
     keep: Sequence[str] = (),
+    actor: str = "system",
 ) -> Imported:
     """Store ``requests`` for ``body`` in one transaction, after checking every one.
 
@@ -113,7 +114,10 @@ def import_requests(
         if errors:
             raise LedgerError("\n".join(errors))
         body_id = _body(conn, body)
-        return _write(conn, body_id, requests, keep)
+        done = _write(conn, body_id, requests, keep)
+        after = {"added": len(done.added), "updated": len(done.updated)}
+        audit(conn, actor, "ledger.import", f"body:{body_id}", after)
+        return done
 
 
 def _write(
@@ -162,7 +166,11 @@ def _write(
 
 
 def add_request(
-    store: Store, body: int | str, request: NewRequest, today: date | None = None
+    store: Store,
+    body: int | str,
+    request: NewRequest,
+    today: date | None = None,
+    actor: str = "system",
 ) -> int:
     """Store one request (with any events and cases it carries); its id.
 
@@ -177,7 +185,7 @@ def add_request(
             ).first()
         ):
             raise LedgerError(f"申请编号 {request.ref} 已登记，请用 update_request 修改")
-    done = import_requests(store, body, [request], today)
+    done = import_requests(store, body, [request], today, actor=actor)
     return done.added[0]
 
 
@@ -229,7 +237,7 @@ def load(conn: Connection, request_id: int, personal: bool = True) -> tuple[int,
 
 
 def update_request(
-    store: Store, request_id: int, today: date | None = None, **changes: Any
+    store: Store, request_id: int, today: date | None = None, actor: str = "system", **changes: Any
 ) -> None:
     """Change a request's fields (``received=…``, ``applicant_type=…``); its events must still
     fit the clock. Events and cases are added with :func:`add_event` / :func:`add_case`.
@@ -248,9 +256,17 @@ def update_request(
             .where(RQ.id == request_id)
             .values(**{f: getattr(changed, f) for f in changes}, updated_at=now())
         )
+        shown = {f: "（个人信息）" if f in _PERSONAL else str(changes[f]) for f in changes}
+        audit(conn, actor, "ledger.request.update", f"ledger:{request_id}", shown)
 
 
-def add_event(store: Store, request_id: int, event: LedgerEvent, today: date | None = None) -> int:
+def add_event(
+    store: Store,
+    request_id: int,
+    event: LedgerEvent,
+    today: date | None = None,
+    actor: str = "system",
+) -> int:
     """Add a step to a request after replaying all its steps with the clock; the event's id.
 
     :raises LedgerError: with the reason (a reply before receipt, a correction without a
@@ -269,21 +285,34 @@ def add_event(store: Store, request_id: int, event: LedgerEvent, today: date | N
                 .where(RQ.id == request_id)
                 .values(answered=event.day, outcome=event.outcome, updated_at=now())
             )
+        after = {"kind": event.kind, "day": event.day.isoformat(), "outcome": event.outcome}
+        audit(conn, actor, "ledger.event.add", f"ledger:{request_id}", after)
         return event_id
 
 
-def add_case(store: Store, request_id: int, case: Case, today: date | None = None) -> int:
+def add_case(
+    store: Store, request_id: int, case: Case, today: date | None = None, actor: str = "system"
+) -> int:
     """Link a review or lawsuit to a request (表四); the case's id."""
     with store.begin() as conn:
         _, req = load(conn, request_id)
         found = case_problems(req.received, [case], today or date.today())
         if found:
             raise LedgerError(f"申请 {req.ref}：{'；'.join(found)}")
-        return new_id(conn.execute(insert(schema.ledger_cases), _case_rows(request_id, [case])[0]))
+        case_id = new_id(
+            conn.execute(insert(schema.ledger_cases), _case_rows(request_id, [case])[0])
+        )
+        audit(conn, actor, "ledger.case.add", f"ledger:{request_id}", {"kind": case.kind})
+        return case_id
 
 
 def decide_case(
-    store: Store, case_id: int, outcome: str, decided: date, today: date | None = None
+    store: Store,
+    case_id: int,
+    outcome: str,
+    decided: date,
+    today: date | None = None,
+    actor: str = "system",
 ) -> None:
     """Record a case's result (upheld / corrected / other) and the day it was decided."""
     with store.begin() as conn:
@@ -302,3 +331,14 @@ def decide_case(
             .where(CS.id == case_id)
             .values(outcome=outcome, decided=decided)
         )
+        after = {"case": case_id, "outcome": outcome, "decided": decided.isoformat()}
+        audit(conn, actor, "ledger.case.decide", f"ledger:{row.request_id}", after)
+
+
+def audit(conn: Connection, actor: str, action: str, target: str, after: Any) -> None:
+    """A ledger change in the audit trail (never an applicant's name or contact)."""
+    conn.execute(
+        insert(schema.audit).values(
+            at=now(), actor=(actor or "system")[:100], action=action, target=target, after=after
+        )
+    )

@@ -370,7 +370,7 @@ def _fields(req: NewRequest) -> dict[str, Any]:
 
 
 def import_workbook(
-    store: Store, path: Path, body: str, today: date | None = None
+    store: Store, path: Path, body: str, today: date | None = None, actor: str = "system"
 ) -> tuple[Imported, Read]:
     """``gongkai ledger import``: check every row, then store all requests in one transaction.
 
@@ -392,4 +392,4 @@ def import_workbook(
         raise GongkaiError(f"“{REQUESTS_SHEET}”表中没有申请", str(path))
     # An export without personal data leaves the stored names and contacts as they are.
     keep = [c.key for c in REQUEST_COLUMNS if c.personal and c.key not in read.columns]
-    return import_requests(store, body, read.requests, today, keep), read
+    return import_requests(store, body, read.requests, today, keep, actor=actor), read

@@ -27,6 +27,12 @@ ACTIONS = {
     "finding.dismissed": "忽略检查结果",
     "finding.open": "恢复检查结果",
     "finding.fixed": "标记已整改",
+    "ledger": "申请台账",
+    "ledger.import": "导入台账",
+    "ledger.request.update": "修改申请",
+    "ledger.event.add": "登记办理步骤",
+    "ledger.case.add": "登记复议诉讼",
+    "ledger.case.decide": "登记复议诉讼结果",
 }
 
 

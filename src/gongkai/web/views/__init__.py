@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import admin, auth, body, compare, letter, overview, report, reports, summary, upload
+from . import (
+    admin,
+    auth,
+    body,
+    compare,
+    ledger,
+    ledger_book,
+    letter,
+    overview,
+    report,
+    reports,
+    summary,
+    upload,
+)
 
 
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
-    for module in (auth, overview, reports, report, letter, body, compare, summary, upload, admin):
+    pages = (auth, overview, reports, report, letter, body, compare, summary, upload, admin)
+    for module in (*pages, ledger, ledger_book):
         found.extend(module.routes)
     return found
