@@ -257,3 +257,17 @@ def test_report_workbook_and_reconcile(db_url: str, tmp_path: Path) -> None:
         main, ["ledger", "tables", "--body", BODY, "--year", "2018", "--db", db_url]
     )
     assert out.exit_code == 1 and "2018年度没有全国统一的表三、表四" in out.output
+    # gongkai new --from-ledger, then gongkai render: the report, its tables from the ledger.
+    book = tmp_path / "填报" / "2025年报.xlsx"
+    argv = ["new", "--from-ledger", "--agency", BODY, "--year", "2025", "-o", str(book)]
+    out = runner.invoke(main, [*argv, "--db", db_url])
+    assert out.exit_code == 0, out.output
+    filled = read_workbook(book.read_bytes())
+    assert filled.requests["granted"][0].value == tables.cells["requests.granted.natural_person"]
+    # The tables are right by construction; the text is still the clerk's to write.
+    md = tmp_path / "填报" / "年报.md"
+    out = runner.invoke(main, ["render", str(book), "-o", str(md)])
+    assert out.exit_code == 1 and "[F9]" in out.output and "[B" not in out.output
+    out = runner.invoke(main, ["render", str(book), "-o", str(md), "--force"])
+    assert out.exit_code == 0, out.output
+    assert str(tables.cells["requests.new.total"]) in md.read_text("utf-8")
