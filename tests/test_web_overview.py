@@ -47,6 +47,7 @@ def test_overview_json_adds_up_the_regions_reports(admin: TestClient) -> None:
     assert granted["value"] == total(now, "granted") / total(now, "total")
     assert granted["rate"] is True
     assert sorted(r["body"] for r in data["reports"]) == ["洪泽区人民政府", "淮安市人民政府"]
+    assert data["reports_total"] == 2
     # Charts carry the same numbers as the table beside them.
     assert data["charts"][0]["series"][1]["values"][0] == 3214
 

@@ -13,6 +13,9 @@ from ..pages import fields_of, integer, respond
 from ..security import access, deny_outside, page
 
 
+SHOWN = 200  # reports listed on the page (and in its JSON); the rest: /reports
+
+
 def region_param(request: Request) -> str | None:
     """The ``region`` asked for, within the user's scope (their own region by default)."""
     scope = access(request)
@@ -50,6 +53,9 @@ def overview_page(request: Request) -> Response:
         percent=True,
     )
     data = {**fields_of(view), "regions": regions(store, scope), "charts": [figures, shares]}
+    # The page lists the first reports; all of them are on /reports (paged, filtered, CSV).
+    data["reports_total"] = len(view.reports)
+    data["reports"] = view.reports[:SHOWN]
     keys = ("key", "label", "value", "previous", "change")
     table = (
         keys,
