@@ -12,7 +12,6 @@ from ..charts import chart
 from ..pages import fields_of, integer, respond
 from ..security import access, deny_outside, page
 
-
 SHOWN = 200  # reports listed on the page (and in its JSON); the rest: /reports
 
 
