@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import schema
 from .engine import DEFAULT_FILE, ENV_VAR, Store, database_url, open_store, reader_version
 from .exporter import export
-from .importer import Imported, import_files, local_reading, prepare, reread
+from .importer import Imported, import_files, local_reading, prepare
 from .listing import list_findings
 from .queries import (
     BodyHistory,
@@ -22,6 +22,7 @@ from .queries import (
 )
 from .rates import RATES, FigureRow, Rate, figures
 from .regional import RegionSummary, summarize_region
+from .reread import reread
 from .roster import RosterResult, import_roster
 from .text_search import SearchHit, search_sections
 

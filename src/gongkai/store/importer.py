@@ -9,17 +9,14 @@ original whose newest reading is by an older reader and records what changed.
 
 from __future__ import annotations
 
-import os
 import queue
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..api import Sources, file_bytes, scan_reports
 from ..batch import Outcome, Skipped, read_many, read_one
@@ -28,7 +25,15 @@ from ..errors import GongkaiError
 from . import schema
 from .bodies import Bodies
 from .engine import Store, new_id, now, reader_version
-from .write import CROSS_YEAR, Pending, Prepared, prepared, store_file, store_report
+from .write import (
+    CROSS_YEAR,
+    Pending,
+    Prepared,
+    prepared,
+    record_changes,
+    store_file,
+    store_report,
+)
 
 BATCH = 50  # readings written per transaction
 
@@ -299,7 +304,7 @@ def _write(
                 done.append((old, reading))
         pending.flush(conn)
         _counts(conn, files)
-        changed += sum(1 for old, new in done if _record_changes(conn, result.run_id, old, new))
+        changed += sum(1 for old, new in done if record_changes(conn, result.run_id, old, new))
         conn.execute(
             update(schema.runs)
             .where(schema.runs.c.id == result.run_id)
@@ -367,107 +372,3 @@ def _finish(store: Store, result: Imported) -> None:
             # them it may start a listing from every report's cells. Sampled: milliseconds.
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE")
-
-
-# -- re-reading ----------------------------------------------------------------------------------
-
-
-def reread(
-    store: Store,
-    *,
-    reading: Reading | None = None,
-    progress: Callable[[Imported], None] | None = None,
-    batch: int = BATCH,
-) -> Imported:
-    """Re-read every stored original whose newest reading is by another reader version, with
-    this one; each new reading is stored beside the old (which stays), the changes recorded."""
-    version = reader_version()
-    result = Imported(run_id=_start(store, "reread", version))
-    r, f = schema.reports.c, schema.failures.c
-    with store.begin() as conn:
-        newest = (
-            select(r.file_sha256, func.max(r.id).label("id")).group_by(r.file_sha256).subquery()
-        )
-        stale: list[tuple[str, int | None, str]] = [
-            (row.file_sha256, row.id, row.path)
-            for row in conn.execute(
-                select(newest.c.file_sha256, newest.c.id, r.path)
-                .join(schema.reports, r.id == newest.c.id)
-                .where(r.reader_version != version)
-                .order_by(newest.c.id)
-            )
-        ]
-        # files no reader could read yet are tried again too
-        tried = select(r.file_sha256).distinct()
-        failed = conn.execute(
-            select(f.sha256, func.max(f.path))
-            .where(f.sha256.not_in(tried))
-            .group_by(f.sha256)
-            .having(func.sum(case((f.reader_version == version, 1), else_=0)) == 0)
-            .order_by(f.sha256)
-        ).all()
-        stale.extend((sha, None, path) for sha, path in failed)
-    result.total = len(stale)
-    with tempfile.TemporaryDirectory(prefix="gongkai-reread-") as tmp:
-        for start in range(0, len(stale), 200):  # a chunk of originals on disk at a time
-            hashes: dict[str, str] = {}
-            rereading: dict[str, Origin] = {}
-            with store.begin() as conn:
-                for sha, old_id, shown in stale[start : start + 200]:
-                    name, data = conn.execute(
-                        select(schema.files.c.name, schema.files.c.data).where(
-                            schema.files.c.sha256 == sha
-                        )
-                    ).one()
-                    path = os.path.join(tmp, f"{sha[:16]}-{_safe(name)}")
-                    Path(path).write_bytes(data)
-                    hashes[path], rereading[path] = sha, (old_id, shown)
-            outcomes = (reading or local_reading())(list(hashes))
-            _write_all(store, outcomes, hashes, result, progress, batch, rereading)
-            for path in hashes:
-                Path(path).unlink(missing_ok=True)
-    _finish(store, result)
-    return result
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-120:] or "file"
-
-
-def _record_changes(conn: Connection, run_id: int, old_id: int, new: int) -> bool:
-    """Record every field and cell whose reading differs; True when anything does."""
-    r, c = schema.reports.c, schema.cells.c
-    before_meta = conn.execute(select(r.agency, r.year, r.template).where(r.id == old_id)).one()
-    after_meta = conn.execute(select(r.agency, r.year, r.template).where(r.id == new)).one()
-    rows: list[dict[str, Any]] = [
-        {"name": name, "before": b, "after": a}
-        for name, b, a in zip(("agency", "year", "template"), before_meta, after_meta, strict=True)
-        if b != a
-    ]
-    cells = {}
-    for rid in (old_id, new):
-        cells[rid] = {
-            row.name: (row.number, row.text, row.ambiguous)
-            for row in conn.execute(
-                select(c.name, c.number, c.text, c.ambiguous).where(c.report_id == rid)
-            )
-        }
-    for name in sorted(set(cells[old_id]) | set(cells[new])):
-        b, a = cells[old_id].get(name), cells[new].get(name)
-        if b != a:
-            rows.append({"name": name, "before": _shown_cell(b), "after": _shown_cell(a)})
-    if rows:
-        conn.execute(
-            insert(schema.changes),
-            [{"run_id": run_id, "old_report_id": old_id, "new_report_id": new, **x} for x in rows],
-        )
-    return bool(rows)
-
-
-def _shown_cell(cell: tuple[Any, Any, Any] | None) -> Any:
-    if cell is None:
-        return None
-    number, text_, _ = cell
-    if number is not None:
-        return int(number) if float(number).is_integer() else number
-    return text_

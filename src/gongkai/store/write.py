@@ -346,3 +346,42 @@ def recount(conn: Connection, report_id: int) -> None:
         .where(schema.reports.c.id == report_id)
         .values(errors=counts.get("error", 0), warnings=counts.get("warning", 0))
     )
+
+
+def record_changes(conn: Connection, run_id: int, old_id: int, new: int) -> bool:
+    """Record every field and cell whose reading differs; True when anything does."""
+    r, c = schema.reports.c, schema.cells.c
+    before_meta = conn.execute(select(r.agency, r.year, r.template).where(r.id == old_id)).one()
+    after_meta = conn.execute(select(r.agency, r.year, r.template).where(r.id == new)).one()
+    rows: list[dict[str, Any]] = [
+        {"name": name, "before": b, "after": a}
+        for name, b, a in zip(("agency", "year", "template"), before_meta, after_meta, strict=True)
+        if b != a
+    ]
+    cells = {}
+    for rid in (old_id, new):
+        cells[rid] = {
+            row.name: (row.number, row.text, row.ambiguous)
+            for row in conn.execute(
+                select(c.name, c.number, c.text, c.ambiguous).where(c.report_id == rid)
+            )
+        }
+    for name in sorted(set(cells[old_id]) | set(cells[new])):
+        b, a = cells[old_id].get(name), cells[new].get(name)
+        if b != a:
+            rows.append({"name": name, "before": _shown_cell(b), "after": _shown_cell(a)})
+    if rows:
+        conn.execute(
+            insert(schema.changes),
+            [{"run_id": run_id, "old_report_id": old_id, "new_report_id": new, **x} for x in rows],
+        )
+    return bool(rows)
+
+
+def _shown_cell(cell: tuple[Any, Any, Any] | None) -> Any:
+    if cell is None:
+        return None
+    number, text_, _ = cell
+    if number is not None:
+        return int(number) if float(number).is_integer() else number
+    return text_

@@ -13,7 +13,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ...errors import GongkaiError
-from ...store.compare import NotVisible, SummaryPage, region_summary, summary_docx
+from ...store.compare import NotVisible
+from ...store.summary_page import SummaryPage, region_summary, summary_docx
 from ..pages import fields_of, integer, render, respond
 from ..security import access, page, wants_data
 
