@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from corpus_util import LOCAL_CORPUS, SHARED_CORPUS
+from web_util import ROSTER  # the same roster serves the web app's tests
 
 from gongkai import api
 from gongkai.errors import GongkaiError
@@ -30,15 +31,6 @@ from gongkai.templates import REVIEW_KEYS
 # The whole corpus when ../shared is there; the cases used below are in the local copy too.
 CORPUS = SHARED_CORPUS if (SHARED_CORPUS / "raw").is_dir() else LOCAL_CORPUS
 RAW, LABELS = CORPUS / "raw", CORPUS / "labels"
-ROSTER = """\ufeffbody,parent,level,region,year
-淮安市人民政府,,市级,江苏省/淮安市,2024
-洪泽区人民政府,淮安市人民政府,区,江苏省/淮安市/洪泽区,2024
-淮安市教育局,淮安市人民政府,部门,江苏省/淮安市,2024
-沭阳县发展和改革局,,部门,江苏省/宿迁市/沭阳县,2023
-北京市西城区人力资源和社会保障局,北京市西城区人民政府,部门,北京市/西城区,2021
-西城区政府办公室,北京市西城区人民政府,部门,北京市/西城区,2021
-北京市西城区人民政府,,县,北京市/西城区,2021
-"""
 ONLY_IN_S004 = "取得了一定成绩"  # section 五 of s004 (西工区人力资源和社会保障局), no other report
 
 

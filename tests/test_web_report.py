@@ -150,6 +150,8 @@ def test_the_png_is_the_right_page(admin: TestClient, web_store: Store) -> None:
     assert again.status_code == 304 and not again.content
     huge = Image.open(io.BytesIO(admin.get(f"/reports/{rid}/page/2.png?scale=50").content))
     assert max(huge.size) <= 3000  # the scale is bounded
+    for odd in ("nan", "inf", "-1", "x"):  # never an error: the default scale
+        assert admin.get(f"/reports/{rid}/page/2.png?scale={odd}").status_code == 200, odd
     assert admin.get(f"/reports/{rid}/page/{len(doc) + 1}.png").status_code == 404
     assert admin.get(f"/reports/{rid}/page/0.png").status_code == 404
 

@@ -250,3 +250,24 @@ def test_login_refuses_wrong_passwords_and_open_redirects(web: Starlette) -> Non
         },
     )
     assert away.status_code == 303 and away.headers["location"] == "/"
+
+
+# Parameters people (and scanners) send that the pages must answer with a message, not a crash.
+ODD = (
+    {"year": "99999"},
+    {"year": "abc"},
+    {"page": "-5", "per_page": "100000"},
+    {"sort": "zz", "dir": "sideways"},
+    {"region": "%", "body": "%_", "q": "'--"},
+    {"text": "\"'*:() OR NEAR"},
+    {"as_of": "2026-13-40", "date": "bad", "due": "-3"},
+    {"figure": "nope", "cell": "x", "scale": "nan"},
+)
+
+
+def test_odd_parameters_never_crash_a_page(web: Starlette, store: Store) -> None:
+    admin = login(web, "admin")
+    for url in urls(web, "GET", ids(store, AGENCY)):
+        for params in ODD:
+            answer = admin.get(url, params=params)  # a server error would raise here
+            assert answer.status_code < 500, (url, params)

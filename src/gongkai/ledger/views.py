@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, or_, select
 
+from ..api import valid_year
 from ..errors import GongkaiError
 from ..store import schema
 from ..store.access import Scope
@@ -149,6 +150,7 @@ def list_requests(
         if scope is not None and not scope.everything:
             cond.append(RQ.body_id.in_(select(B.id).where(scope.bodies())))
         if year is not None:
+            year = valid_year(year)  # a Chinese message for 99999, not a ValueError
             cond.append(RQ.received.between(date(year, 1, 1), date(year, 12, 31)))
         if running:  # an answer after as_of was not known then: the request was running
             cond.append(or_(RQ.answered.is_(None), RQ.answered > as_of))
