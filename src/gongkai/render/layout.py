@@ -30,10 +30,14 @@ from ..templates import (
     REQUEST_ORG_HEADER,
     REQUEST_OUTER,
     REVIEW_GROUPS,
+    REVIEW_KEYS,
     SECTIONS,
     SUBTOTAL_KEYS,
     Row,
     request_rows_for,
+)
+from ..templates import (
+    REQUEST_COLUMN_KEYS as COLUMN_KEYS,
 )
 from .prose import clean_text, paragraphs, split_sign_off, title_lines
 
@@ -51,6 +55,7 @@ class LCell:
     kind: str = VALUE
     rowspan: int = 1
     colspan: int = 1
+    name: str | None = None  # a value cell's name (requests.new.total): pages link by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,11 @@ def _values(vals: list[Value] | None, n: int) -> list[str]:
     return [format_value(vals[i]) if i < len(vals) else "" for i in range(n)]
 
 
+def _named(vals: list[Value] | None, names: list[str]) -> list[LCell]:
+    """Value cells with their cell names."""
+    return [LCell(t, name=n) for t, n in zip(_values(vals, len(names)), names, strict=True)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Table A — 第二十条
 # ---------------------------------------------------------------------------------------------
@@ -170,14 +180,16 @@ def active_table(rep: Report) -> LTable | None:
         out.append([LCell(ACTIVE_FIRST_COLUMN, HEADER), *heads])
         for row in block:
             texts = _values(rep.active[row.key], len(row.columns))
-            out.append([LCell(row.label, LABEL), *_spread(texts, width - 1, VALUE)])
+            names = [f"active.{row.key}.{c.key}" for c in row.columns]
+            out.append([LCell(row.label, LABEL), *_spread(texts, width - 1, VALUE, names)])
     return LTable("active", width, out, 0, (1.6,) + (1.0,) * (width - 1))
 
 
-def _spread(texts: list[str], width: int, kind: str) -> list[LCell]:
+def _spread(texts: list[str], width: int, kind: str, names: list[str] | None = None) -> list[LCell]:
     """Cells filling ``width`` columns; the last one spans what is left (spec §2.2, §3.2)."""
-    cells = [LCell(t, kind) for t in texts[:-1]]
-    cells.append(LCell(texts[-1], kind, colspan=max(1, width - len(cells))))
+    named: list[str | None] = list(names) if names else [None] * len(texts)
+    cells = [LCell(t, kind, name=n) for t, n in zip(texts[:-1], named, strict=False)]
+    cells.append(LCell(texts[-1], kind, colspan=max(1, width - len(cells)), name=named[-1]))
     return cells
 
 
@@ -210,11 +222,10 @@ def _request_header() -> list[list[LCell]]:
 
 def _request_body(rep: Report) -> list[list[LCell]]:
     """Data rows: [labels…, 7 values]; label cells carry the spans of spec §2.3/§3.3."""
-    n = len(REQUEST_COLUMNS)
     groups = {g.key: g.label for g in REQUEST_GROUPS}
     lines: list[tuple[str, str | None, list[LCell]]] = []  # (area, group, label cells)
     for row in request_rows(rep):
-        vals = [LCell(t) for t in _values(rep.requests[row.key], n)]
+        vals = _named(rep.requests[row.key], [f"requests.{row.key}.{k}" for k in COLUMN_KEYS])
         if _TOP_LEVEL.match(row.label):
             lines.append(("top", None, [LCell(row.label, LABEL, colspan=3), *vals]))
         elif row.group in groups:
@@ -249,7 +260,7 @@ def _with_subtotals(
         at = next((k for k, ln in enumerate(out) if ln[1] == gkey), None)
         if at is None:
             continue
-        vals = [LCell(t) for t in _values(rep.requests[skey], len(REQUEST_COLUMNS))]
+        vals = _named(rep.requests[skey], [f"requests.{skey}.{k}" for k in COLUMN_KEYS])
         out.insert(at, ("result", gkey, [LCell(groups[gkey], LABEL), *vals]))
     return out
 
@@ -298,7 +309,7 @@ def review_table(rep: Report) -> LTable | None:
         [LCell(o.label, HEADER, rowspan=2) for o in OUTCOMES]
         + [LCell(g.label, HEADER, colspan=n) for g in lit],
         [LCell(o.label, HEADER) for _ in lit for o in OUTCOMES],
-        [LCell(t) for t in _values(rep.review_litigation, n * len(REVIEW_GROUPS))],
+        _named(rep.review_litigation, [f"review_litigation.{k}" for k in REVIEW_KEYS]),
     ]
     width = n * len(REVIEW_GROUPS)
     return LTable("review", width, rows, 3, (1.0,) * width, small=True)
@@ -335,7 +346,10 @@ def legacy_table(rep: Report) -> LTable | None:
         vals = lv if isinstance(lv, list) else [lv]
         unit = next((v.unit for v in vals if v.unit), None) or indicator_unit(label or top)
         texts = _values(vals, ncols)
-        rows.append([LCell(label or top, LABEL), LCell(unit, LABEL)] + [LCell(t) for t in texts])
+        names = [f"legacy.{key}[{i}]" for i in range(len(vals))] if isinstance(lv, list) else []
+        names = (names or [f"legacy.{key}"]) + [""] * ncols
+        cells = [LCell(t, name=names[i] or None) for i, t in enumerate(texts)]
+        rows.append([LCell(label or top, LABEL), LCell(unit, LABEL), *cells])
     return LTable("legacy", width, rows, 1, (6.0, 1.0) + (1.6,) * ncols)
 
 

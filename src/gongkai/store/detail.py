@@ -2,8 +2,8 @@
 each cell's value, source and the open findings on it, the findings, last year's figures,
 the versions stored for its body and year, and the six sections' text.
 
-Table layouts come from :mod:`gongkai.templates` (:mod:`.report_layout` builds them); the report's
-cells from ``cells``; everything in a handful of queries by primary key or index.
+Table layouts come from :mod:`gongkai.render.layout` (:mod:`.report_layout` shows them);
+the report's cells from ``cells``; everything in a handful of queries by primary key or index.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import and_, select
 
 from ..checks.catalogue import SEVERITY_LABELS, SEVERITY_RANK
 from ..output import cell_label
+from ..report import Report
 from ..templates import SECTION_NUMBERS
 from . import schema
 from .access import Scope
@@ -166,9 +167,7 @@ def report_detail(store: Store, report_id: int, scope: Scope | None = None) -> R
         head = report_head(conn, report_id, scope)
         if head is None:
             return None
-        data = None  # the whole reading: only a legacy table needs it (its rows' order)
-        if head.template == "legacy":
-            data = conn.execute(select(R.data).where(R.id == report_id)).scalar_one()
+        data = conn.execute(select(R.data).where(R.id == report_id)).scalar_one()
         rows = conn.execute(select(schema.cells).where(C.report_id == report_id)).all()
         found = conn.execute(
             select(schema.findings)
@@ -202,7 +201,7 @@ def report_detail(store: Store, report_id: int, scope: Scope | None = None) -> R
             for name in concerned(f.detail, names):
                 marks.setdefault(name, []).append(item)
     findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.id))
-    tables = grids(head.template, names, data if isinstance(data, dict) else {})
+    tables = grids(Report.from_dict(data))  # the layout the report renders in
     shown = [s.cell for t in tables for row in t.body for s in row if s.cell in names]
     order = {n: i for i, n in enumerate(dict.fromkeys(shown))}
     rows = sorted(rows, key=lambda r: (order.get(r.name, len(order)), r.name))

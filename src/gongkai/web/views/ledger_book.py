@@ -32,8 +32,7 @@ from ...ledger import (
     template_workbook,
 )
 from ...output import cell_label
-from ...store.report_layout import requests as requests_grid
-from ...store.report_layout import review as review_grid
+from ...store.report_layout import grids
 from ..pages import integer, render, respond
 from ..security import form, page, user_of, wants_data
 from .ledger import WRITERS, body_of, form_text, personal_of
@@ -57,9 +56,8 @@ def tables_page(request: Request) -> Response:
     data |= {"cells": {}, "tables": []}
     if body is not None:
         found = annual_tables(request.app.state.store, body[0], year)
-        grids = [requests_grid(found.template, set(found.cells)), review_grid()]
         data |= {"body_id": body[0], "body": body[1], "template": found.template}
-        data |= {"cells": found.cells, "tables": grids}
+        data |= {"cells": found.cells, "tables": grids(found.report())}
     rows = [[name, cell_label(name), n] for name, n in data["cells"].items()]
     return respond(
         request,
