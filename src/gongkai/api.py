@@ -363,7 +363,7 @@ def new(
     :raises GongkaiError: for a missing agency, an implausible or pre-2019 year, an unknown
         template, a file name that is not .xlsx, or an existing file without ``force``.
     """
-    from .authoring.workbook import default_name, write_workbook
+    from .authoring.workbook import workbook_path, write_workbook
     from .templates import TEMPLATES
 
     agency = valid_agency(agency)
@@ -376,13 +376,4 @@ def new(
     template = template or ("2021" if chosen >= 2021 else "2019")
     if template not in TEMPLATES:
         raise GongkaiError(f"未知的表格格式“{template}”，可选：{'、'.join(TEMPLATES)}")
-    path = Path(out) if out is not None else Path(default_name(agency, chosen))
-    if path.suffix.lower() != ".xlsx":
-        raise GongkaiError(
-            f"填报工作簿应保存为 .xlsx 文件，而不是“{path.suffix or '（无扩展名）'}”", str(path)
-        )
-    if path.is_dir():
-        raise GongkaiError("这是一个目录，请给出 .xlsx 文件名", str(path))
-    if path.exists() and not force:
-        raise GongkaiError("文件已存在（可能已填写过）；如确要覆盖请加 --force", str(path))
-    return write_workbook(path, agency, chosen, template)
+    return write_workbook(workbook_path(out, agency, chosen, force), agency, chosen, template)

@@ -370,6 +370,24 @@ def default_name(agency: str, year: int) -> str:
     return f"{kept}{year}年政府信息公开工作年度报告.xlsx"
 
 
+def workbook_path(out: str | Path | None, agency: str, year: int, force: bool) -> Path:
+    """Where a new fill-in workbook goes: ``out`` or the default name; an .xlsx file that is
+    not a folder and, without ``force``, does not exist yet (it may have been filled in).
+
+    :raises GongkaiError: otherwise, naming the path.
+    """
+    path = Path(out) if out is not None else Path(default_name(agency, year))
+    if path.suffix.lower() != ".xlsx":
+        raise GongkaiError(
+            f"填报工作簿应保存为 .xlsx 文件，而不是“{path.suffix or '（无扩展名）'}”", str(path)
+        )
+    if path.is_dir():
+        raise GongkaiError("这是一个目录，请给出 .xlsx 文件名", str(path))
+    if path.exists() and not force:
+        raise GongkaiError("文件已存在（可能已填写过）；如确要覆盖请加 --force", str(path))
+    return path
+
+
 def write_workbook(out: Path, agency: str, year: int, template: str = "2021") -> Path:
     """Write :func:`new_workbook`'s workbook to ``out``."""
     return write_file(out, new_workbook(agency, year, template))

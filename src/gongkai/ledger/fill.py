@@ -10,8 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from ..authoring.read import INPUT, MAP_SHEET
-from ..authoring.workbook import default_name, new_workbook
-from ..errors import GongkaiError
+from ..authoring.workbook import new_workbook, workbook_path
 from ..output import write_file
 from ..store.engine import Store
 from .tables import AnnualTables, annual_tables
@@ -42,13 +41,4 @@ def new_from_ledger(
         ``force``.
     """
     tables = annual_tables(store, body, year)
-    path = out or Path(default_name(tables.body, year))
-    if path.suffix.lower() != ".xlsx":
-        raise GongkaiError(
-            f"填报工作簿应保存为 .xlsx 文件，而不是“{path.suffix or '（无扩展名）'}”", str(path)
-        )
-    if path.is_dir():
-        raise GongkaiError("这是一个目录，请给出 .xlsx 文件名", str(path))
-    if path.exists() and not force:
-        raise GongkaiError("文件已存在（可能已填写过）；如确要覆盖请加 --force", str(path))
-    return write_file(path, filled_workbook(tables))
+    return write_file(workbook_path(out, tables.body, year, force), filled_workbook(tables))
