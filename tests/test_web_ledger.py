@@ -26,8 +26,10 @@ from web_util import login
 from gongkai.authoring.read import MAP_SHEET
 from gongkai.ledger import (
     Calendar,
+    Case,
     LedgerEvent,
     NewRequest,
+    add_case,
     annual_tables,
     explain,
     get_request,
@@ -381,3 +383,37 @@ def test_every_ledger_route_answers_and_every_post_needs_its_token(
             answer = admin.post(path, data={"kind": "reply", "day": "2026-12-01"})
             assert answer.status_code == 403 and "安全令牌" in answer.text, path
             assert admin.post(path, data={"csrf_token": "forged"}).status_code == 403
+
+
+def test_a_review_is_recorded_and_decided_and_counts_in_table_four(
+    hongze: TestClient, jiangsu: TestClient, web_store: Store, ids: dict[str, int]
+) -> None:
+    rid, cell = ids["T-CORR"], "review_litigation.review_corrected"
+    before = annual_tables(web_store, HONGZE, 2026).cells[cell]
+    token = {"csrf_token": hongze.csrf}  # type: ignore[attr-defined]
+    missing = hongze.post(f"/ledger/{rid}/cases", data={**token, "kind": "review"})
+    assert missing.status_code == 400 and "请填写立案日期" in html.unescape(missing.text)
+    new = {"kind": "review", "filed": "2026-05-11", "reference": "淮洪复〔2026〕8号"}
+    assert hongze.post(f"/ledger/{rid}/cases", data={**token, **new}).status_code == 303
+    case = got(hongze, f"/ledger/{rid}.json")["cases"][0]
+    assert (case["kind"], case["reference"], case["outcome"]) == ("review", new["reference"], None)
+    page = got(hongze, f"/ledger/{rid}").text
+    assert "登记结果" in page and f'name="case_id" value="{case["id"]}"' in page
+    decided = {"case_id": str(case["id"]), "outcome": "corrected", "decided": "2026-07-01"}
+    assert hongze.post(f"/ledger/{rid}/cases", data={**token, **decided}).status_code == 303
+    assert got(hongze, f"/ledger/{rid}.json")["cases"][0]["outcome"] == "corrected"
+    assert annual_tables(web_store, HONGZE, 2026).cells[cell] == before + 1
+    assert case["id"] in explain(web_store, HONGZE, 2026, cell).case_ids
+    actions = [e.action for e in list_audit(web_store, target=f"ledger:{rid}")]
+    assert actions[:2] == ["ledger.case.decide", "ledger.case.add"]
+    # Another body's case cannot be decided through one's own request; supervisors read only.
+    other = add_case(web_store, ids["J-1"], Case("review", d("2026-11-20")))
+    sneaky = {**decided, "case_id": str(other)}
+    assert hongze.post(f"/ledger/{rid}/cases", data={**token, **sneaky}).status_code == 404
+    assert (
+        jiangsu.post(
+            f"/ledger/{rid}/cases",
+            data={"csrf_token": jiangsu.csrf, **new},  # type: ignore[attr-defined]
+        ).status_code
+        == 403
+    )

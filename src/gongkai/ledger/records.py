@@ -84,6 +84,7 @@ class Case:
     outcome: str | None = None  # upheld | corrected | other; None while pending
     decided: date | None = None
     reference: str | None = None  # 案号
+    id: int | None = field(default=None, compare=False)  # once stored; not part of the case
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,7 +207,7 @@ def load_many(
             events[e[0]].append(LedgerEvent(*e[1:]))
         cases: dict[int, list[Case]] = defaultdict(list)
         for c in conn.execute(
-            select(CS.request_id, CS.kind, CS.filed, CS.outcome, CS.decided, CS.reference)
+            select(CS.request_id, CS.kind, CS.filed, CS.outcome, CS.decided, CS.reference, CS.id)
             .where(CS.request_id.in_(chunk))
             .order_by(CS.filed, CS.id)
         ):

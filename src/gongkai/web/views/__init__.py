@@ -11,6 +11,7 @@ from . import (
     compare,
     ledger,
     ledger_book,
+    ledger_cases,
     letter,
     overview,
     report,
@@ -23,6 +24,6 @@ from . import (
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
     pages = (auth, overview, reports, report, letter, body, compare, summary, upload, admin)
-    for module in (*pages, ledger, ledger_book):
+    for module in (*pages, ledger, ledger_book, ledger_cases):
         found.extend(module.routes)
     return found

@@ -35,7 +35,14 @@ from ...ledger import (
     list_requests,
 )
 from ...ledger.clock import DUE_SOON_DAYS
-from ...ledger.labels import APPLICANTS, CASE_KINDS, CASE_OUTCOMES, CHANNELS, EVENT_LABELS
+from ...ledger.labels import (
+    APPLICANTS,
+    CASE_KINDS,
+    CASE_OUTCOMES,
+    CASE_RESULTS,
+    CHANNELS,
+    EVENT_LABELS,
+)
 from ...ledger.labels import OUTCOMES_2021 as OUTCOMES
 from ...ledger.records import receipt
 from ...ledger.views import LIST_HEADER, Detail, Listed
@@ -266,7 +273,8 @@ def _detail_data(request: Request, found: Detail) -> dict[str, Any]:
             "label": CASE_KINDS.get(k.kind, k.kind),
             "outcome_label": CASE_OUTCOMES.get(k.outcome or ""),
         }
-        | {"kind": k.kind, "filed": k.filed, "decided": k.decided, "outcome": k.outcome}
+        | {"id": k.id, "kind": k.kind, "filed": k.filed, "decided": k.decided}
+        | {"outcome": k.outcome}
         | {"reference": k.reference}
         for k in req.cases
     ]
@@ -288,6 +296,10 @@ def _detail_data(request: Request, found: Detail) -> dict[str, Any]:
         if can_enter
         else [],
         "outcomes": OUTCOMES,
+        # Reviews and lawsuits come after the answer: recorded whatever the request's state.
+        "can_record_cases": user_of(request).role in WRITERS,
+        "case_kinds": CASE_KINDS,
+        "case_results": CASE_RESULTS,
     }
 
 
