@@ -5,7 +5,6 @@ request by request."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from ..checks.bodies import same_body
@@ -13,7 +12,7 @@ from ..errors import GongkaiError
 from ..output import cell_label
 from ..report import CellValue, Number, Report
 from ..store.engine import Store
-from ..summary.cells import OTHER_SPLIT, get, operand, single_other, slots
+from ..summary.reconcile import differences
 from .tables import AnnualTables, annual_tables
 
 
@@ -36,10 +35,6 @@ class Reconciled:
     notes: list[str] = field(default_factory=list)  # e.g. the report names another body
 
 
-def _plain(d: Decimal) -> Number:
-    return int(d) if d == d.to_integral_value() else float(d)
-
-
 def compare(published: Report, tables: AnnualTables) -> list[Difference]:
     """Cells of 表三 and 表四 where ``published`` differs from ``tables``, in table order.
 
@@ -54,26 +49,11 @@ def compare(published: Report, tables: AnnualTables) -> list[Difference]:
             f"{tables.template}年格式，无法逐格核对",
             published.path,
         )
-    out: list[Difference] = []
-    for s in slots(tables.template, single_other(published)):
-        if s.table == "active":
-            continue  # 表二 is not in the ledger
-        if s.table == "requests" and s.row == "other" and tables.template == "2021":
-            col = s.name.rsplit(".", 1)[1]
-            ours = sum(tables.cells[f"requests.{k}.{col}"] for k in OTHER_SPLIT)
-        else:
-            ours = tables.cells[s.name]
-        v = get(published, s)
-        if v is None:
-            if ours:
-                out.append(Difference(s.name, cell_label(s.name), None, ours, None))
-            continue
-        got = operand(v)
-        if got is None:
-            out.append(Difference(s.name, cell_label(s.name), v.shown, ours, None))
-        elif got != ours:
-            out.append(Difference(s.name, cell_label(s.name), v.shown, ours, _plain(got - ours)))
-    return out
+    found = differences(published, tables.report(), skip=frozenset({"active"}))  # 表二: no ledger
+    return [
+        Difference(d.name, cell_label(d.name), d.published, int(d.expected), d.difference)
+        for d in found
+    ]
 
 
 def reconcile_published(

@@ -12,6 +12,11 @@ from . import schema
 B, R = schema.bodies.c, schema.reports.c
 
 
+def within(path: str) -> ColumnElement[bool]:
+    """Bodies of the region ``path`` (as stored) and of the regions below it."""
+    return or_(B.region == path, B.region.startswith(path + "/", autoescape=True))
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a user may see: all bodies, the bodies of a region, or one body."""
@@ -28,9 +33,7 @@ class Scope:
         if self.body_id is not None:
             return B.id == self.body_id
         if self.region is not None:
-            return or_(
-                B.region == self.region, B.region.startswith(self.region + "/", autoescape=True)
-            )
+            return within(self.region)
         return true()
 
     def reports(self) -> ColumnElement[bool]:

@@ -18,7 +18,7 @@ from . import schema
 from .access import Scope
 from .engine import Store
 from .queries import MissingBody, R, RegionReport, in_region, missing, of_region, region_reports
-from .rates import RATES, Rate
+from .rates import RATES, Rate, rate_value
 
 C = schema.cells.c
 
@@ -127,11 +127,7 @@ _RATES = [r for r in RATES if r.key in HEADLINE_RATES]
 def _value(sums: dict[str, float], name: str, rate: Rate | None) -> float | None:
     if rate is None:
         return sums.get(name)
-    num = [sums.get(n) for n in rate.numerator]
-    den = [sums.get(n) for n in rate.denominator]
-    if any(v is None for v in num + den) or not sum(v or 0 for v in den):
-        return None
-    return sum(v or 0 for v in num) / sum(v or 0 for v in den)
+    return rate_value(rate, {n: (v, None, False) for n, v in sums.items()})
 
 
 def _headline(

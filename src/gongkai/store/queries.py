@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from ..checks.bodies import normalise, same_body
 from ..errors import GongkaiError
 from . import schema
-from .access import Scope
+from .access import Scope, within
 from .engine import Store
 from .roster import normalise_region
 
@@ -144,7 +144,7 @@ def in_region(region: str, own_level: bool = False) -> ColumnElement[bool]:
     path = region_path(region)
     if own_level:
         return B.region == path
-    return or_(B.region == path, B.region.startswith(path + "/", autoescape=True))
+    return within(path)
 
 
 def of_region(region: str, own_level: bool = False) -> ColumnElement[bool]:

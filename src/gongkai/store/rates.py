@@ -189,7 +189,7 @@ def figures(
         got = cells.get(rid, {})
         for s in specs:
             if isinstance(s, Rate):
-                out.append(FigureRow(body_id, body, year, rid, s.key, s.label, _rate(s, got)))
+                out.append(FigureRow(body_id, body, year, rid, s.key, s.label, rate_value(s, got)))
                 continue
             number, text, _ = got.get(s, (None, None, False))
             value = _plain(number)
@@ -198,7 +198,10 @@ def figures(
     return out
 
 
-def _rate(rate: Rate, got: dict[str, tuple[float | None, str | None, bool]]) -> float | None:
+def rate_value(rate: Rate, got: dict[str, tuple[float | None, str | None, bool]]) -> float | None:
+    """``rate`` from cells by name: (number, text, undecided); None when a cell is absent or
+    undecided, or the denominator is 0."""
+
     def total(names: tuple[str, ...]) -> float | None:
         sum_ = 0.0
         for n in names:
@@ -214,4 +217,4 @@ def _rate(rate: Rate, got: dict[str, tuple[float | None, str | None, bool]]) -> 
     return top / bottom
 
 
-__all__ = ["RATES", "FigureRow", "Rate", "figure_spec", "figures"]
+__all__ = ["RATES", "FigureRow", "Rate", "figure_spec", "figures", "rate_value"]

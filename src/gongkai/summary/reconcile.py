@@ -55,18 +55,29 @@ def reconcile(published: Report, summary: Summary) -> list[Difference]:
             f"公布的汇总报告使用{what}，各单位报告使用{own.template}年格式，无法逐格核对",
             published.path,
         )
+    return differences(published, own)
+
+
+def differences(
+    published: Report, expected: Report, skip: frozenset[str] = frozenset()
+) -> list[Difference]:
+    """Cells where ``published`` differs from ``expected`` (a report of the same template
+    holding every cell of the tables not in ``skip``), in table order; blank and placeholder
+    cells count as 0, a cell that could not be read is always listed."""
     out: list[Difference] = []
-    for s in slots(own.template, single_other(published)):
-        expected, like = _expected(own, s)
+    for s in slots(expected.template, single_other(published)):
+        if s.table in skip:
+            continue
+        want, like = _expected(expected, s)
         v = get(published, s)
         if v is None:
-            if expected != 0:
-                out.append(Difference(s.name, s.label, None, _plain(expected, like), None))
+            if want != 0:
+                out.append(Difference(s.name, s.label, None, _plain(want, like), None))
             continue
         got = to_decimal(v, s)[0] if s.textual and isinstance(v.value, str) else operand(v)
         if got is None:
-            out.append(Difference(s.name, s.label, v.shown, _plain(expected, like), None))
-        elif got != expected:
-            diff = _plain(got - expected, like)
-            out.append(Difference(s.name, s.label, v.shown, _plain(expected, like), diff))
+            out.append(Difference(s.name, s.label, v.shown, _plain(want, like), None))
+        elif got != want:
+            diff = _plain(got - want, like)
+            out.append(Difference(s.name, s.label, v.shown, _plain(want, like), diff))
     return out
