@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import math
 import mimetypes
 import threading
 from dataclasses import dataclass
@@ -111,7 +112,8 @@ def page_png(
                 return None
             sheet = doc[page - 1]
             width, height = sheet.get_size()
-            bounded = min(max(scale, MIN_SCALE), MAX_SCALE, MAX_SIDE / max(width, height, 1))
+            wanted = scale if math.isfinite(scale) else DEFAULT_SCALE  # "nan", "inf" parse too
+            bounded = min(max(wanted, MIN_SCALE), MAX_SCALE, MAX_SIDE / max(width, height, 1))
             image: Any = sheet.render(scale=bounded).to_pil()
         finally:
             doc.close()
